@@ -1,0 +1,167 @@
+// Package config reads Bursar's settings from BURSAR_* environment variables and matching flags
+// (flags win) and validates them before anything starts.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // the zone database travels with the binary (conventions S26)
+
+	"github.com/bursar/bursar/internal/password"
+)
+
+// Config is every setting of the server.
+type Config struct {
+	Addr            string
+	DatabaseURL     string
+	Secret          string // "" → generated once and stored in the database (conventions S15)
+	Timezone        *time.Location
+	AccessTTL       time.Duration
+	RefreshTTL      time.Duration
+	RefreshRotation bool
+	LogFormat       string // "text" or "json"
+	LogLevel        string
+	PublicURL       string
+	MaxBody         int64
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+	Argon           password.Params
+}
+
+// setting is one configurable value: its flag name, environment variable, default and help.
+type setting struct {
+	flag, env, def, help string
+}
+
+var settings = []setting{
+	{"addr", "BURSAR_ADDR", "127.0.0.1:8080", "address to listen on"},
+	{"database-url", "DATABASE_URL", "bursar.db", "SQLite file path or sqlite: URL, or a postgres:// URL"},
+	{"secret", "BURSAR_SECRET", "", "token signing secret, at least 32 bytes (unset: generated once and kept in the database)"},
+	{"timezone", "BURSAR_TIMEZONE", "UTC", "IANA time zone of the server"},
+	{"access-ttl", "BURSAR_ACCESS_TTL", "1h", "access token lifetime"},
+	{"refresh-ttl", "BURSAR_REFRESH_TTL", "168h", "refresh token lifetime"},
+	{"refresh-rotation", "BURSAR_REFRESH_ROTATION", "on", "rotate refresh tokens with reuse detection (on/off)"},
+	{"log-format", "BURSAR_LOG_FORMAT", "text", "log format: text or json"},
+	{"log-level", "BURSAR_LOG_LEVEL", "info", "log level: debug, info, warn, error"},
+	{"public-url", "BURSAR_PUBLIC_URL", "", "absolute base URL for pagination links (unset: http:// + the request's Host)"},
+	{"max-body", "BURSAR_MAX_BODY", "1048576", "largest accepted request body in bytes"},
+	{"request-timeout", "BURSAR_REQUEST_TIMEOUT", "30s", "deadline of each request"},
+	{"shutdown-timeout", "BURSAR_SHUTDOWN_TIMEOUT", "20s", "how long shutdown waits for in-flight requests"},
+	{"argon2-memory-kib", "BURSAR_ARGON2_MEMORY_KIB", "19456", "Argon2id memory in KiB"},
+	{"argon2-time", "BURSAR_ARGON2_TIME", "2", "Argon2id passes"},
+	{"argon2-threads", "BURSAR_ARGON2_THREADS", "1", "Argon2id threads"},
+}
+
+// Load parses args (without the program and subcommand names) over the environment. The error
+// is one line naming the bad setting; flag.ErrHelp when -h was asked.
+func Load(args []string, getenv func(string) string, usage io.Writer) (*Config, error) {
+	fs := flag.NewFlagSet("bursar", flag.ContinueOnError)
+	fs.SetOutput(usage)
+	vals := map[string]*string{}
+	for _, s := range settings {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		vals[s.flag] = fs.String(s.flag, def, s.help+" ($"+s.env+")")
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(usage, "Usage: bursar [serve|migrate|version] [flags]\n\nEvery flag can also be set by the environment variable shown.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	get := func(name string) string { return strings.TrimSpace(*vals[name]) }
+	c := &Config{
+		Addr: get("addr"), DatabaseURL: get("database-url"), Secret: *vals["secret"],
+		LogFormat: get("log-format"), LogLevel: get("log-level"), PublicURL: strings.TrimRight(get("public-url"), "/"),
+	}
+	var errs []error
+	bad := func(name string, err error) { errs = append(errs, fmt.Errorf("%s: %w", envOf(name), err)) }
+	dur := func(name string) time.Duration {
+		d, err := time.ParseDuration(get(name))
+		if err == nil && d <= 0 {
+			err = errors.New("must be positive")
+		}
+		if err != nil {
+			bad(name, err)
+		}
+		return d
+	}
+	num := func(name string, bits int) uint64 {
+		n, err := strconv.ParseUint(get(name), 10, bits)
+		if err == nil && n == 0 {
+			err = errors.New("must be positive")
+		}
+		if err != nil {
+			bad(name, errors.New("must be a positive integer"))
+		}
+		return n
+	}
+	c.AccessTTL, c.RefreshTTL = dur("access-ttl"), dur("refresh-ttl")
+	c.RequestTimeout, c.ShutdownTimeout = dur("request-timeout"), dur("shutdown-timeout")
+	c.MaxBody = int64(num("max-body", 40))
+	c.Argon = password.Params{MemoryKiB: uint32(num("argon2-memory-kib", 32)), Time: uint32(num("argon2-time", 32)), Threads: uint8(num("argon2-threads", 8))}
+	if len(errs) == 0 {
+		if err := c.Argon.Check(); err != nil {
+			bad("argon2-memory-kib", err)
+		}
+	}
+	if loc, err := time.LoadLocation(get("timezone")); err != nil || get("timezone") == "" || get("timezone") == "Local" {
+		bad("timezone", fmt.Errorf("unknown time zone %q", get("timezone")))
+	} else {
+		c.Timezone = loc
+	}
+	switch strings.ToLower(get("refresh-rotation")) {
+	case "on", "true", "1", "yes":
+		c.RefreshRotation = true
+	case "off", "false", "0", "no":
+	default:
+		bad("refresh-rotation", errors.New("must be on or off"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("log-format", errors.New("must be text or json"))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log-level", errors.New("must be debug, info, warn or error"))
+	}
+	if c.Secret != "" && len(c.Secret) < 32 {
+		bad("secret", errors.New("must be at least 32 bytes"))
+	}
+	if c.DatabaseURL == "" {
+		bad("database-url", errors.New("must not be empty"))
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("public-url", errors.New("must be an absolute http(s) URL"))
+		}
+	}
+	if c.Addr == "" {
+		bad("addr", errors.New("must not be empty"))
+	}
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return c, nil
+}
+
+func envOf(flagName string) string {
+	for _, s := range settings {
+		if s.flag == flagName {
+			return s.env
+		}
+	}
+	return flagName
+}

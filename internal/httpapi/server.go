@@ -1,0 +1,158 @@
+// Package httpapi serves both API families over net/http. Handlers are thin: they decode the
+// body (readBody), call one service method and encode the answer (writeJSON, writePage); every
+// error goes through writeError. Routes are registered without a trailing slash and answer with
+// or without one; unknown routes and wrong methods get the JSON envelope (405 keeps Allow).
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/bursar/bursar/api"
+	"github.com/bursar/bursar/internal/apperr"
+	"github.com/bursar/bursar/internal/auth"
+	"github.com/bursar/bursar/internal/budgets"
+)
+
+// Config is what the HTTP layer needs of the configuration.
+type Config struct {
+	MaxBody        int64
+	PublicURL      string // base of pagination links; "" → http:// + Host
+	Location       *time.Location
+	RequestTimeout time.Duration
+}
+
+// Pinger tells whether the database answers (for /readyz).
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps are the services the handlers call.
+type Deps struct {
+	DB       Pinger
+	Auth     *auth.Service
+	Budgets  *budgets.Service
+	Log      *slog.Logger
+	Registry *prometheus.Registry // metrics are registered here and served at /metrics
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cfg     Config
+	db      Pinger
+	auth    *auth.Service
+	budgets *budgets.Service
+	log     *slog.Logger
+	metrics *metrics
+	handler http.Handler
+}
+
+// handlerFunc is a handler that returns its error for writeError.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// New builds the server and its routes.
+func New(cfg Config, d Deps) *Server {
+	s := &Server{cfg: cfg, db: d.DB, auth: d.Auth, budgets: d.Budgets, log: d.Log, metrics: newMetrics(d.Registry)}
+	rt := newRouter(s)
+	s.systemRoutes(rt, d.Registry)
+	s.identityRoutes(rt)
+	s.budgetsRoutes(rt) // budgets routes: implemented in budgets.go
+	s.handler = s.requestID(s.observe(s.recoverPanics(s.deadline(rt))))
+	return s
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// handle adapts a handlerFunc.
+func (s *Server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// router is a ServeMux whose patterns have no trailing slash; it strips one from the request
+// path, and answers unmatched requests with the envelope.
+type router struct {
+	s   *Server
+	mux *http.ServeMux
+}
+
+func newRouter(s *Server) *router { return &router{s: s, mux: http.NewServeMux()} }
+
+// public registers a route that needs no token.
+func (rt *router) public(pattern string, h handlerFunc) { rt.mux.Handle(pattern, rt.s.handle(h)) }
+
+// authed registers a route that needs a valid access token; the user is in the context
+// (userFrom). 405 is decided by the mux before this runs (conventions S3).
+func (rt *router) authed(pattern string, h handlerFunc) {
+	rt.mux.Handle(pattern, rt.s.handle(rt.s.requireUser(h)))
+}
+
+// raw registers a plain http.Handler.
+func (rt *router) raw(pattern string, h http.Handler) { rt.mux.Handle(pattern, h) }
+
+func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	info := infoFrom(r.Context())
+	info.path = r.URL.Path
+	if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+		r.URL.Path = strings.TrimSuffix(p, "/")
+		r.URL.RawPath = ""
+	}
+	h, pattern := rt.mux.Handler(r)
+	if pattern == "" {
+		probe := &headerProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		if probe.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			info.pattern = "method_not_allowed"
+			rt.s.writeError(w, r, apperr.New(apperr.MethodNotAllowed, `Method "`+r.Method+`" not allowed.`))
+			return
+		}
+		info.pattern = "not_found"
+		rt.s.writeError(w, r, apperr.ErrNotFound())
+		return
+	}
+	info.pattern = pattern
+	rt.mux.ServeHTTP(w, r)
+}
+
+// headerProbe records what the mux's own 404/405 handler would answer, without sending it.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header         { return p.header }
+func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *headerProbe) WriteHeader(status int)      { p.status = status }
+
+// systemRoutes are the unauthenticated operational endpoints.
+func (s *Server) systemRoutes(rt *router, reg *prometheus.Registry) {
+	rt.public("GET /healthz", func(w http.ResponseWriter, r *http.Request) error {
+		return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	rt.public("GET /readyz", func(w http.ResponseWriter, r *http.Request) error {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := s.db.Ping(ctx); err != nil {
+			s.log.WarnContext(ctx, "readiness check failed", "err", err)
+			return writeJSON(w, http.StatusServiceUnavailable, envelope{Error: envelopeBody{
+				Status: http.StatusServiceUnavailable, Message: "The database is not reachable."}})
+		}
+		return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	rt.raw("GET /metrics", metricsHandler(reg))
+	rt.public("GET /openapi.yaml", func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Type", "application/yaml")
+		_, err := w.Write(api.Spec)
+		return err
+	})
+}

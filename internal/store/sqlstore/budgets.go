@@ -1,0 +1,137 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bursar/bursar/internal/budgets"
+)
+
+// The Budgets family's tables: budgets, budget_shares, budget_categories, cash_flows. Every
+// query on them that takes a user id filters by visibility in SQL (tenancy first): the user
+// created the budget or has a share on it.
+
+// budgetVisible is the condition "user $1 can see budget b"; callers bind the user id as $1.
+const budgetVisible = `(b.creator_id = $1 OR EXISTS (SELECT 1 FROM budget_shares vs
+	WHERE vs.budget_id = b.id AND vs.user_id = $1))`
+
+// budgetMember selects the budget's creator and the role of user $1 (0 without a share).
+const budgetMember = `b.creator_id, COALESCE((SELECT ms.role FROM budget_shares ms
+	WHERE ms.budget_id = b.id AND ms.user_id = $1), 0)`
+
+// BudgetsTx runs fn in one write transaction (budgets.Store).
+func (db *DB) BudgetsTx(ctx context.Context, fn func(tx budgets.Store) error) error {
+	return db.InTx(ctx, func(tx *DB) error { return fn(tx) })
+}
+
+// CreateBudget inserts b.
+func (db *DB) CreateBudget(ctx context.Context, b *budgets.Budget) error {
+	_, err := db.write().ExecContext(ctx, `INSERT INTO budgets (id, creator_id, name, description, created_at)
+		VALUES ($1, $2, $3, $4, $5)`, b.ID, b.CreatorID, b.Name, b.Description, micros(b.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("create budget: %w", translate(err))
+	}
+	return nil
+}
+
+// UpdateBudget stores b's name and description.
+func (db *DB) UpdateBudget(ctx context.Context, b *budgets.Budget) error {
+	_, err := db.write().ExecContext(ctx, `UPDATE budgets SET name = $2, description = $3 WHERE id = $1`,
+		b.ID, b.Name, b.Description)
+	if err != nil {
+		return fmt.Errorf("update budget: %w", translate(err))
+	}
+	return nil
+}
+
+// DeleteBudget deletes a budget; its shares, categories and cash flows go with it (ON DELETE
+// CASCADE).
+func (db *DB) DeleteBudget(ctx context.Context, id string) error {
+	if _, err := db.write().ExecContext(ctx, `DELETE FROM budgets WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("delete budget: %w", translate(err))
+	}
+	return nil
+}
+
+// VisibleBudget returns a budget the user can see, with the user's membership (budgets.Store).
+func (db *DB) VisibleBudget(ctx context.Context, budgetID, userID string, lock bool) (*budgets.Budget, budgets.Membership, error) {
+	q := `SELECT b.id, b.creator_id, b.name, b.description, b.created_at, ` + budgetMember + `
+		FROM budgets b WHERE b.id = $2 AND ` + budgetVisible
+	if lock {
+		q += db.dialect.forUpdate
+	}
+	var b budgets.Budget
+	var m budgets.Membership
+	var created int64
+	err := db.read().QueryRowContext(ctx, q, userID, budgetID).Scan(&b.ID, &b.CreatorID, &b.Name, &b.Description,
+		&created, &m.CreatorID, &m.Role)
+	if err != nil {
+		return nil, m, fmt.Errorf("budget %s: %w", budgetID, translate(err))
+	}
+	b.CreatedAt = fromMicros(created)
+	return &b, m, nil
+}
+
+// ListBudgets lists the budgets user created or has a share on, newest first, and their count.
+func (db *DB) ListBudgets(ctx context.Context, userID string, p budgets.Page) ([]budgets.Budget, int, error) {
+	return budgetsPage(ctx, db, "budgets", `FROM budgets b WHERE `+budgetVisible,
+		`b.id, b.creator_id, b.name, b.description, b.created_at`, `b.id`, []any{userID}, p, scanBudget)
+}
+
+func scanBudget(sc budgetRow) (budgets.Budget, error) {
+	var b budgets.Budget
+	var created int64
+	err := sc.Scan(&b.ID, &b.CreatorID, &b.Name, &b.Description, &created)
+	b.CreatedAt = fromMicros(created)
+	return b, err
+}
+
+type budgetRow interface{ Scan(dest ...any) error }
+
+// budgetsPage counts the rows of "SELECT … from" and returns one page of them ordered by orderBy
+// descending (newest first, conventions S6). from binds args as $1…$n; the page is bound after.
+func budgetsPage[T any](ctx context.Context, db *DB, what, from, columns, orderBy string, args []any,
+	p budgets.Page, scan func(budgetRow) (T, error)) ([]T, int, error) {
+	var n int
+	if err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) `+from, args...).Scan(&n); err != nil {
+		return nil, 0, fmt.Errorf("count %s: %w", what, err)
+	}
+	out := []T{}
+	if n <= p.Offset {
+		return out, n, nil
+	}
+	q := fmt.Sprintf(`SELECT %s %s ORDER BY %s DESC LIMIT $%d OFFSET $%d`, columns, from, orderBy, len(args)+1, len(args)+2)
+	rows, err := db.read().QueryContext(ctx, q, append(args, p.Limit, p.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list %s: %w", what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list %s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list %s: %w", what, err)
+	}
+	return out, n, nil
+}
+
+// BudgetTotals sums a budget's incomes and expenses in one aggregate query, leaving out
+// the cash flow exceptFlowID; Total is left to the domain.
+func (db *DB) BudgetTotals(ctx context.Context, budgetID, exceptFlowID string) (budgets.Totals, error) {
+	var t budgets.Totals
+	err := db.read().QueryRowContext(ctx, `SELECT
+		CAST(COALESCE(SUM(CASE WHEN type = $3 THEN amount ELSE 0 END), 0) AS BIGINT),
+		CAST(COALESCE(SUM(CASE WHEN type = $4 THEN amount ELSE 0 END), 0) AS BIGINT)
+		FROM cash_flows WHERE budget_id = $1 AND id <> $2`,
+		budgetID, exceptFlowID, int(budgets.Income), int(budgets.Expense)).Scan(&t.Incomes, &t.Expenses)
+	if err != nil {
+		return t, fmt.Errorf("budget totals %s: %w", budgetID, err)
+	}
+	return t, nil
+}
+
+var _ budgets.Store = (*DB)(nil)

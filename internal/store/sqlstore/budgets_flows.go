@@ -1,0 +1,156 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/bursar/bursar/internal/budgets"
+)
+
+const categoryColumns = `c.id, c.budget_id, c.name, c.description, c.created_at`
+
+func scanCategory(sc budgetRow, extra ...any) (budgets.Category, error) {
+	var c budgets.Category
+	var created int64
+	err := sc.Scan(append([]any{&c.ID, &c.BudgetID, &c.Name, &c.Description, &created}, extra...)...)
+	c.CreatedAt = fromMicros(created)
+	return c, err
+}
+
+// CreateCategory inserts c.
+func (db *DB) CreateCategory(ctx context.Context, c *budgets.Category) error {
+	_, err := db.write().ExecContext(ctx, `INSERT INTO budget_categories (id, budget_id, name, description, created_at)
+		VALUES ($1, $2, $3, $4, $5)`, c.ID, c.BudgetID, c.Name, c.Description, micros(c.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("create category: %w", translate(err))
+	}
+	return nil
+}
+
+// UpdateCategory stores c's name and description.
+func (db *DB) UpdateCategory(ctx context.Context, c *budgets.Category) error {
+	_, err := db.write().ExecContext(ctx, `UPDATE budget_categories SET name = $2, description = $3 WHERE id = $1`,
+		c.ID, c.Name, c.Description)
+	if err != nil {
+		return fmt.Errorf("update category: %w", translate(err))
+	}
+	return nil
+}
+
+// DeleteCategory deletes a category; its cash flows lose their category (ON DELETE SET NULL).
+func (db *DB) DeleteCategory(ctx context.Context, id string) error {
+	if _, err := db.write().ExecContext(ctx, `DELETE FROM budget_categories WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("delete category: %w", translate(err))
+	}
+	return nil
+}
+
+// VisibleCategory returns a category of a budget the user can see, with the user's membership.
+func (db *DB) VisibleCategory(ctx context.Context, id, userID string) (*budgets.Category, budgets.Membership, error) {
+	var m budgets.Membership
+	c, err := scanCategory(db.read().QueryRowContext(ctx, `SELECT `+categoryColumns+`, `+budgetMember+`
+		FROM budget_categories c JOIN budgets b ON b.id = c.budget_id
+		WHERE c.id = $2 AND `+budgetVisible, userID, id), &m.CreatorID, &m.Role)
+	if err != nil {
+		return nil, m, fmt.Errorf("category %s: %w", id, translate(err))
+	}
+	return &c, m, nil
+}
+
+// CategoryInBudget reports whether the category exists in that budget.
+func (db *DB) CategoryInBudget(ctx context.Context, categoryID, budgetID string) (bool, error) {
+	var one int
+	err := db.read().QueryRowContext(ctx, `SELECT 1 FROM budget_categories WHERE id = $1 AND budget_id = $2`,
+		categoryID, budgetID).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("category in budget: %w", err)
+	}
+	return true, nil
+}
+
+// ListCategories lists the categories of the budgets the user can see (of budgetID only, unless
+// ""), newest first, and their count.
+func (db *DB) ListCategories(ctx context.Context, userID, budgetID string, p budgets.Page) ([]budgets.Category, int, error) {
+	from := `FROM budget_categories c JOIN budgets b ON b.id = c.budget_id WHERE ` + budgetVisible
+	args := []any{userID}
+	if budgetID != "" {
+		from += ` AND c.budget_id = $2`
+		args = append(args, budgetID)
+	}
+	return budgetsPage(ctx, db, "categories", from, categoryColumns, "c.id", args, p,
+		func(sc budgetRow) (budgets.Category, error) { return scanCategory(sc) })
+}
+
+const flowColumns = `f.id, f.budget_id, f.category_id, f.name, f.description, f.amount, f.type, f.created_at`
+
+func scanFlow(sc budgetRow, extra ...any) (budgets.CashFlow, error) {
+	var f budgets.CashFlow
+	var category sql.NullString
+	var created int64
+	err := sc.Scan(append([]any{&f.ID, &f.BudgetID, &category, &f.Name, &f.Description, &f.Amount, &f.Type, &created}, extra...)...)
+	if category.Valid {
+		f.CategoryID = &category.String
+	}
+	f.CreatedAt = fromMicros(created)
+	return f, err
+}
+
+// CreateCashFlow inserts f.
+func (db *DB) CreateCashFlow(ctx context.Context, f *budgets.CashFlow) error {
+	_, err := db.write().ExecContext(ctx, `INSERT INTO cash_flows (id, budget_id, category_id, name, description,
+		amount, type, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		f.ID, f.BudgetID, nullString(f.CategoryID), f.Name, f.Description, int64(f.Amount), int(f.Type), micros(f.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("create cash flow: %w", translate(err))
+	}
+	return nil
+}
+
+// UpdateCashFlow stores f's category, name, description, amount and type (never its budget).
+func (db *DB) UpdateCashFlow(ctx context.Context, f *budgets.CashFlow) error {
+	_, err := db.write().ExecContext(ctx, `UPDATE cash_flows SET category_id = $2, name = $3, description = $4,
+		amount = $5, type = $6 WHERE id = $1`,
+		f.ID, nullString(f.CategoryID), f.Name, f.Description, int64(f.Amount), int(f.Type))
+	if err != nil {
+		return fmt.Errorf("update cash flow: %w", translate(err))
+	}
+	return nil
+}
+
+// DeleteCashFlow deletes a cash flow.
+func (db *DB) DeleteCashFlow(ctx context.Context, id string) error {
+	if _, err := db.write().ExecContext(ctx, `DELETE FROM cash_flows WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("delete cash flow: %w", translate(err))
+	}
+	return nil
+}
+
+// VisibleCashFlow returns a cash flow of a budget the user can see, with the user's membership.
+func (db *DB) VisibleCashFlow(ctx context.Context, id, userID string) (*budgets.CashFlow, budgets.Membership, error) {
+	var m budgets.Membership
+	f, err := scanFlow(db.read().QueryRowContext(ctx, `SELECT `+flowColumns+`, `+budgetMember+`
+		FROM cash_flows f JOIN budgets b ON b.id = f.budget_id
+		WHERE f.id = $2 AND `+budgetVisible, userID, id), &m.CreatorID, &m.Role)
+	if err != nil {
+		return nil, m, fmt.Errorf("cash flow %s: %w", id, translate(err))
+	}
+	return &f, m, nil
+}
+
+// ListCashFlows lists the cash flows of the budgets the user can see (of budgetID only, unless
+// ""), newest first, and their count.
+func (db *DB) ListCashFlows(ctx context.Context, userID, budgetID string, p budgets.Page) ([]budgets.CashFlow, int, error) {
+	from := `FROM cash_flows f JOIN budgets b ON b.id = f.budget_id WHERE ` + budgetVisible
+	args := []any{userID}
+	if budgetID != "" {
+		from += ` AND f.budget_id = $2`
+		args = append(args, budgetID)
+	}
+	return budgetsPage(ctx, db, "cash flows", from, flowColumns, "f.id", args, p,
+		func(sc budgetRow) (budgets.CashFlow, error) { return scanFlow(sc) })
+}

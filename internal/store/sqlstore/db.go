@@ -1,0 +1,183 @@
+// Package sqlstore is Bursar's one SQL store over database/sql for SQLite (modernc) and PostgreSQL
+// (pgx stdlib). SQL is written once with $1 placeholders; the few differences live in dialect.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Engine names a database engine.
+type Engine string
+
+// The supported engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// dialect holds the little SQL that differs between the engines.
+type dialect struct {
+	engine    Engine
+	forUpdate string // row-lock suffix for SELECTs inside a write transaction
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+type pools struct {
+	w, r    *sql.DB // writer and reader; the same pool on PostgreSQL
+	dialect dialect
+}
+
+// DB is the store. Outside a transaction reads use the reader pool and writes the writer; inside
+// InTx both go through the transaction.
+type DB struct {
+	*pools
+	tx *sql.Tx
+}
+
+// Open connects to the database named by dsn: a postgres:// or postgresql:// URL, a sqlite: URL,
+// a file: URL, or a plain file path (SQLite). It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	var p *pools
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		p, err = openPostgres(dsn)
+	} else {
+		p, err = openSQLite(dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{pools: p}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func openPostgres(dsn string) (*pools, error) {
+	w, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	w.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
+	w.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
+	return &pools{w: w, r: w, dialect: dialect{engine: Postgres, forUpdate: " FOR UPDATE"}}, nil
+}
+
+// SQLitePath returns the file path a SQLite DSN names.
+func SQLitePath(dsn string) string {
+	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "sqlite:")
+	path = strings.TrimPrefix(path, "file:")
+	path, _, _ = strings.Cut(path, "?")
+	return path
+}
+
+func openSQLite(dsn string) (*pools, error) {
+	path := SQLitePath(dsn)
+	if path == "" {
+		return nil, errors.New("open sqlite: empty file path")
+	}
+	// One writer connection with BEGIN IMMEDIATE: writers queue inside Go instead of failing with
+	// SQLITE_BUSY; readers use their own pool and WAL lets them run beside the writer.
+	common := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	u := "file:" + (&url.URL{Path: path}).EscapedPath()
+	w, err := sql.Open("sqlite", u+"?"+common+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open("sqlite", u+"?"+common+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxLifetime(0)
+	return &pools{w: w, r: r, dialect: dialect{engine: SQLite}}, nil
+}
+
+// Engine reports which engine the store runs on.
+func (db *DB) Engine() Engine { return db.dialect.engine }
+
+// Writer returns the writer pool (for River and metrics); Reader the reader pool.
+func (db *DB) Writer() *sql.DB { return db.w }
+
+// Reader returns the pool used for reads outside transactions.
+func (db *DB) Reader() *sql.DB { return db.r }
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("ping %s: %w", db.dialect.engine, err)
+	}
+	if db.r != db.w {
+		if err := db.w.PingContext(ctx); err != nil {
+			return fmt.Errorf("ping %s writer: %w", db.dialect.engine, err)
+		}
+	}
+	return nil
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+func (db *DB) read() querier {
+	if db.tx != nil {
+		return db.tx
+	}
+	return db.r
+}
+
+func (db *DB) write() querier {
+	if db.tx != nil {
+		return db.tx
+	}
+	return db.w
+}
+
+// InTx runs fn in one write transaction: committed when fn returns nil, rolled back otherwise.
+// Inside a transaction it simply calls fn with the same transaction.
+func (db *DB) InTx(ctx context.Context, fn func(tx *DB) error) error {
+	if db.tx != nil {
+		return fn(db)
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(&DB{pools: db.pools, tx: tx}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", translate(err))
+	}
+	return nil
+}
