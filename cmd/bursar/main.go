@@ -37,7 +37,10 @@ import (
 var version = ""
 
 func main() {
-	if err := run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return
 		}
@@ -46,7 +49,8 @@ func main() {
 	}
 }
 
-func run(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// run executes one subcommand; serving stops when ctx is cancelled (SIGINT/SIGTERM in main).
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -64,8 +68,6 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 
 	db, err := sqlstore.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -114,6 +116,9 @@ func serve(ctx context.Context, cfg *config.Config, db *sqlstore.DB, log *slog.L
 		return err
 	}
 	log.Info("bursar listening", "addr", "http://"+ln.Addr().String(), "version", versionString())
+	if listening != nil {
+		listening(ln.Addr().String())
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -130,6 +135,9 @@ func serve(ctx context.Context, cfg *config.Config, db *sqlstore.DB, log *slog.L
 	log.Info("stopped")
 	return nil
 }
+
+// listening, when set (by tests), is told the address once the server accepts connections.
+var listening func(addr string)
 
 // signingSecret is BURSAR_SECRET, else a random secret generated once and kept in the database,
 // so every instance on one database signs alike (conventions S15).
