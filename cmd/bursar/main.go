@@ -30,6 +30,7 @@ import (
 	"github.com/bursar/bursar/internal/clock"
 	"github.com/bursar/bursar/internal/config"
 	"github.com/bursar/bursar/internal/httpapi"
+	"github.com/bursar/bursar/internal/ratelimit"
 	"github.com/bursar/bursar/internal/store/sqlstore"
 )
 
@@ -101,9 +102,14 @@ func serve(ctx context.Context, cfg *config.Config, db *sqlstore.DB, log *slog.L
 	if db.Reader() != db.Writer() {
 		reg.MustRegister(collectors.NewDBStatsCollector(db.Reader(), "reader"))
 	}
+	limits, err := rateLimits(cfg, log, reg)
+	if err != nil {
+		return err
+	}
 	api := httpapi.New(httpapi.Config{MaxBody: cfg.MaxBody, PublicURL: cfg.PublicURL, Location: cfg.Timezone,
-		RequestTimeout: cfg.RequestTimeout}, httpapi.Deps{
-		DB: db, Auth: authSvc, Budgets: budgets.NewService(db, clk), Log: log, Registry: reg,
+		RequestTimeout: cfg.RequestTimeout, RateLimits: limits}, httpapi.Deps{
+		DB: db, Auth: authSvc, Budgets: budgets.NewService(db, clk),
+		Business: businessServices(db, clk, cfg, authSvc), Log: log, Registry: reg,
 	})
 	srv := &http.Server{
 		Addr: cfg.Addr, Handler: api,
@@ -134,6 +140,23 @@ func serve(ctx context.Context, cfg *config.Config, db *sqlstore.DB, log *slog.L
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// rateLimits picks the limiter: Redis when REDIS_URL is set (shared by every instance), else memory.
+func rateLimits(cfg *config.Config, log *slog.Logger, reg *prometheus.Registry) (httpapi.RateLimits, error) {
+	rl := httpapi.RateLimits{Minute: cfg.RateLimitMinute, Day: cfg.RateLimitDay, AuthMinute: cfg.RateLimitAuthMinute,
+		AuthHour: cfg.RateLimitAuthHour, TrustedProxies: cfg.TrustedProxies}
+	if cfg.RedisURL == "" {
+		rl.Limiter = ratelimit.NewMemory(nil)
+		return rl, nil
+	}
+	lim, _, err := ratelimit.NewRedis(cfg.RedisURL, log, reg)
+	if err != nil {
+		return rl, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	rl.Limiter = lim
+	log.Info("rate limits shared through redis")
+	return rl, nil
 }
 
 // listening, when set (by tests), is told the address once the server accepts connections.

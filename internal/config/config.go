@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -18,20 +19,26 @@ import (
 
 // Config is every setting of the server.
 type Config struct {
-	Addr            string
-	DatabaseURL     string
-	Secret          string // "" → generated once and stored in the database (conventions S15)
-	Timezone        *time.Location
-	AccessTTL       time.Duration
-	RefreshTTL      time.Duration
-	RefreshRotation bool
-	LogFormat       string // "text" or "json"
-	LogLevel        string
-	PublicURL       string
-	MaxBody         int64
-	RequestTimeout  time.Duration
-	ShutdownTimeout time.Duration
-	Argon           password.Params
+	Addr                string
+	DatabaseURL         string
+	Secret              string // "" → generated once and stored in the database (conventions S15)
+	Timezone            *time.Location
+	AccessTTL           time.Duration
+	RefreshTTL          time.Duration
+	RefreshRotation     bool
+	LogFormat           string // "text" or "json"
+	LogLevel            string
+	PublicURL           string
+	MaxBody             int64
+	RequestTimeout      time.Duration
+	ShutdownTimeout     time.Duration
+	Argon               password.Params
+	RateLimitMinute     int // per user or client address; 0 = off (conventions S31)
+	RateLimitDay        int
+	RateLimitAuthMinute int // sign-up and sign-in per client address
+	RateLimitAuthHour   int
+	RedisURL            string // shared rate limits when set
+	TrustedProxies      []netip.Prefix
 }
 
 // setting is one configurable value: its flag name, environment variable, default and help.
@@ -53,6 +60,12 @@ var settings = []setting{
 	{"max-body", "BURSAR_MAX_BODY", "1048576", "largest accepted request body in bytes"},
 	{"request-timeout", "BURSAR_REQUEST_TIMEOUT", "30s", "deadline of each request"},
 	{"shutdown-timeout", "BURSAR_SHUTDOWN_TIMEOUT", "20s", "how long shutdown waits for in-flight requests"},
+	{"rate-limit-minute", "BURSAR_RATE_LIMIT_MINUTE", "60", "requests a minute per user (per client address when anonymous); 0 = off"},
+	{"rate-limit-day", "BURSAR_RATE_LIMIT_DAY", "1000", "requests a day per user (per client address when anonymous); 0 = off"},
+	{"rate-limit-auth-minute", "BURSAR_RATE_LIMIT_AUTH_MINUTE", "10", "sign-up and sign-in requests a minute per client address; 0 = off"},
+	{"rate-limit-auth-hour", "BURSAR_RATE_LIMIT_AUTH_HOUR", "50", "sign-up and sign-in requests an hour per client address; 0 = off"},
+	{"redis-url", "REDIS_URL", "", "redis:// URL: rate limits shared by every instance (unset: in memory)"},
+	{"trusted-proxies", "BURSAR_TRUSTED_PROXIES", "", "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed"},
 	{"argon2-memory-kib", "BURSAR_ARGON2_MEMORY_KIB", "19456", "Argon2id memory in KiB"},
 	{"argon2-time", "BURSAR_ARGON2_TIME", "2", "Argon2id passes"},
 	{"argon2-threads", "BURSAR_ARGON2_THREADS", "1", "Argon2id threads"},
@@ -107,6 +120,35 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (*Config, 
 			bad(name, errors.New("must be a positive integer"))
 		}
 		return n
+	}
+	count := func(name string) int {
+		n, err := strconv.ParseUint(get(name), 10, 31)
+		if err != nil {
+			bad(name, errors.New("must be a whole number (0 turns it off)"))
+		}
+		return int(n)
+	}
+	c.RateLimitMinute, c.RateLimitDay = count("rate-limit-minute"), count("rate-limit-day")
+	c.RateLimitAuthMinute, c.RateLimitAuthHour = count("rate-limit-auth-minute"), count("rate-limit-auth-hour")
+	c.RedisURL = get("redis-url")
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		bad("redis-url", errors.New("must be a redis:// or rediss:// URL"))
+	}
+	for _, p := range strings.Split(get("trusted-proxies"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			if a, err := netip.ParseAddr(p); err == nil {
+				p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()).String()
+			}
+		}
+		pre, err := netip.ParsePrefix(p)
+		if err != nil {
+			bad("trusted-proxies", fmt.Errorf("%q is not an address or CIDR", p))
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, pre.Masked())
 	}
 	c.AccessTTL, c.RefreshTTL = dur("access-ttl"), dur("refresh-ttl")
 	c.RequestTimeout, c.ShutdownTimeout = dur("request-timeout"), dur("shutdown-timeout")

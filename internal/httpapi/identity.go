@@ -14,21 +14,31 @@ import (
 // context.
 func (s *Server) requireUser(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		scheme, rest, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-		if !strings.EqualFold(scheme, "Bearer") {
-			return apperr.New(apperr.Unauthenticated, apperr.MsgNoCredential)
-		}
-		parts := strings.Fields(rest)
-		if len(parts) != 1 {
-			return &apperr.Error{Kind: apperr.Unauthenticated, Message: "Authorization header must contain two space-delimited values", Code: "bad_authorization_header"}
-		}
-		u, err := s.auth.Authenticate(r.Context(), parts[0])
+		u, err := s.authenticate(r)
 		if err != nil {
+			if lerr := s.rateLimit(w, r, limitClient, ""); lerr != nil {
+				return lerr
+			}
 			return err
 		}
 		infoFrom(r.Context()).userID = u.ID
+		if err := s.rateLimit(w, r, limitClient, u.ID); err != nil {
+			return err
+		}
 		return h(w, r.WithContext(context.WithValue(r.Context(), keyUser, u)))
 	}
+}
+
+func (s *Server) authenticate(r *http.Request) (*auth.User, error) {
+	scheme, rest, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return nil, apperr.New(apperr.Unauthenticated, apperr.MsgNoCredential)
+	}
+	parts := strings.Fields(rest)
+	if len(parts) != 1 {
+		return nil, &apperr.Error{Kind: apperr.Unauthenticated, Message: "Authorization header must contain two space-delimited values", Code: "bad_authorization_header"}
+	}
+	return s.auth.Authenticate(r.Context(), parts[0])
 }
 
 // userFrom returns the authenticated user of a request served by an authed route.
@@ -40,9 +50,9 @@ func userFrom(ctx context.Context) *auth.User {
 // identityRoutes: sign-up, tokens and the caller's own account, shared by both families. The
 // token and sign-up endpoints never look at Authorization (conventions S34).
 func (s *Server) identityRoutes(rt *router) {
-	rt.public("POST /register", s.register)
+	rt.signIn("POST /register", s.register)
 	for _, p := range []string{"/api/token", "/token"} {
-		rt.public("POST "+p, s.signIn)
+		rt.signIn("POST "+p, s.signIn)
 		rt.public("POST "+p+"/refresh", s.refresh)
 		rt.public("POST "+p+"/blacklist", s.signOut)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/bursar/bursar/internal/apperr"
 	"github.com/bursar/bursar/internal/auth"
 	"github.com/bursar/bursar/internal/budgets"
+	"github.com/bursar/bursar/internal/ratelimit"
 )
 
 // Config is what the HTTP layer needs of the configuration.
@@ -25,6 +26,7 @@ type Config struct {
 	PublicURL      string // base of pagination links; "" → http:// + Host
 	Location       *time.Location
 	RequestTimeout time.Duration
+	RateLimits     RateLimits
 }
 
 // Pinger tells whether the database answers (for /readyz).
@@ -37,6 +39,7 @@ type Deps struct {
 	DB       Pinger
 	Auth     *auth.Service
 	Budgets  *budgets.Service
+	Business BusinessServices // the Business family's services (business.go)
 	Log      *slog.Logger
 	Registry *prometheus.Registry // metrics are registered here and served at /metrics
 }
@@ -47,9 +50,12 @@ type Server struct {
 	db      Pinger
 	auth    *auth.Service
 	budgets *budgets.Service
+	biz     BusinessServices
 	log     *slog.Logger
 	metrics *metrics
 	handler http.Handler
+	// rate-limit policies in effect, computed once
+	general, authPolicies, signInPolicies []ratelimit.Policy
 }
 
 // handlerFunc is a handler that returns its error for writeError.
@@ -57,11 +63,14 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // New builds the server and its routes.
 func New(cfg Config, d Deps) *Server {
-	s := &Server{cfg: cfg, db: d.DB, auth: d.Auth, budgets: d.Budgets, log: d.Log, metrics: newMetrics(d.Registry)}
+	s := &Server{cfg: cfg, db: d.DB, auth: d.Auth, budgets: d.Budgets, biz: d.Business, log: d.Log, metrics: newMetrics(d.Registry)}
+	s.general, s.authPolicies = cfg.RateLimits.general(), cfg.RateLimits.auth()
+	s.signInPolicies = append(append([]ratelimit.Policy{}, s.general...), s.authPolicies...)
 	rt := newRouter(s)
 	s.systemRoutes(rt, d.Registry)
 	s.identityRoutes(rt)
-	s.budgetsRoutes(rt) // budgets routes: implemented in budgets.go
+	s.budgetsRoutes(rt)  // budgets routes: implemented in budgets.go
+	s.businessRoutes(rt) // business routes: implemented in business*.go
 	s.handler = s.requestID(s.observe(s.recoverPanics(s.deadline(rt))))
 	return s
 }
@@ -87,16 +96,33 @@ type router struct {
 
 func newRouter(s *Server) *router { return &router{s: s, mux: http.NewServeMux()} }
 
-// public registers a route that needs no token.
-func (rt *router) public(pattern string, h handlerFunc) { rt.mux.Handle(pattern, rt.s.handle(h)) }
+// public registers a route that needs no token, rate limited per client address.
+func (rt *router) public(pattern string, h handlerFunc) { rt.anonymous(pattern, limitClient, h) }
+
+// signIn registers a sign-up or sign-in route: public, with the stricter limits too (S31).
+func (rt *router) signIn(pattern string, h handlerFunc) { rt.anonymous(pattern, limitSignIn, h) }
+
+// system registers an operational route: no token, no rate limit (S31).
+func (rt *router) system(pattern string, h handlerFunc) { rt.anonymous(pattern, limitNone, h) }
+
+func (rt *router) anonymous(pattern string, kind limitKind, h handlerFunc) {
+	s := rt.s
+	rt.mux.Handle(pattern, s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if err := s.rateLimit(w, r, kind, ""); err != nil {
+			return err
+		}
+		return h(w, r)
+	}))
+}
 
 // authed registers a route that needs a valid access token; the user is in the context
-// (userFrom). 405 is decided by the mux before this runs (conventions S3).
+// (userFrom). 405 is decided by the mux before this runs (conventions S3). Requests are limited
+// per user; failed authentications count against the client address.
 func (rt *router) authed(pattern string, h handlerFunc) {
 	rt.mux.Handle(pattern, rt.s.handle(rt.s.requireUser(h)))
 }
 
-// raw registers a plain http.Handler.
+// raw registers a plain http.Handler, not rate limited.
 func (rt *router) raw(pattern string, h http.Handler) { rt.mux.Handle(pattern, h) }
 
 func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -136,10 +162,10 @@ func (p *headerProbe) WriteHeader(status int)      { p.status = status }
 
 // systemRoutes are the unauthenticated operational endpoints.
 func (s *Server) systemRoutes(rt *router, reg *prometheus.Registry) {
-	rt.public("GET /healthz", func(w http.ResponseWriter, r *http.Request) error {
+	rt.system("GET /healthz", func(w http.ResponseWriter, r *http.Request) error {
 		return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	rt.public("GET /readyz", func(w http.ResponseWriter, r *http.Request) error {
+	rt.system("GET /readyz", func(w http.ResponseWriter, r *http.Request) error {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := s.db.Ping(ctx); err != nil {
@@ -150,7 +176,7 @@ func (s *Server) systemRoutes(rt *router, reg *prometheus.Registry) {
 		return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	rt.raw("GET /metrics", metricsHandler(reg))
-	rt.public("GET /openapi.yaml", func(w http.ResponseWriter, r *http.Request) error {
+	rt.system("GET /openapi.yaml", func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Type", "application/yaml")
 		_, err := w.Write(api.Spec)
 		return err

@@ -41,6 +41,13 @@ func eachServer(t *testing.T, fn func(t *testing.T, e *testEnv)) {
 // newTestEnv starts a server on db; tweak may change the auth config.
 func newTestEnv(t *testing.T, db *sqlstore.DB, tweak func(*auth.Config)) *testEnv {
 	t.Helper()
+	return newTestEnvWith(t, db, tweak, Config{})
+}
+
+// newTestEnvWith is newTestEnv with HTTP settings: fields left zero get the test defaults (no
+// rate limits).
+func newTestEnvWith(t *testing.T, db *sqlstore.DB, tweak func(*auth.Config), hc Config) *testEnv {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := auth.Config{Secret: bytes.Repeat([]byte("k"), 32), AccessTTL: time.Hour, RefreshTTL: 24 * time.Hour,
 		Rotation: true, Argon: testArgon}
@@ -51,8 +58,17 @@ func newTestEnv(t *testing.T, db *sqlstore.DB, tweak func(*auth.Config)) *testEn
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(Config{MaxBody: 1 << 20, Location: time.UTC, RequestTimeout: 10 * time.Second},
-		Deps{DB: db, Auth: a, Budgets: budgets.NewService(db, clock.Real{}), Log: log, Registry: prometheus.NewRegistry()})
+	if hc.MaxBody == 0 {
+		hc.MaxBody = 1 << 20
+	}
+	if hc.Location == nil {
+		hc.Location = time.UTC
+	}
+	if hc.RequestTimeout == 0 {
+		hc.RequestTimeout = 10 * time.Second
+	}
+	s := New(hc,
+		Deps{DB: db, Auth: a, Budgets: budgets.NewService(db, clock.Real{}), Business: testBusinessServices(t, db, a), Log: log, Registry: prometheus.NewRegistry()})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return &testEnv{t: t, srv: srv, db: db, auth: a}
