@@ -33,7 +33,9 @@ func (s *Service) UpdateAccount(ctx context.Context, u *User, in AccountPatch) (
 	}
 	if in.Email.Set {
 		switch {
-		case in.Email.Null || in.Email.V == "":
+		case in.Email.Null:
+			f.Add("email", apperr.MsgNull)
+		case in.Email.V == "":
 			f.Add("email", apperr.MsgBlank)
 		default:
 			if e := validEmail(f, "email", in.Email.V, 254); e != "" {
@@ -62,6 +64,9 @@ func (s *Service) UpdateAccount(ctx context.Context, u *User, in AccountPatch) (
 		} else {
 			next.GetNotification = in.GetNotification.V
 		}
+	}
+	if next.Username == nil && next.Email == "" && !f.Has("username") && !f.Has("email") {
+		f.Add("username", "A user without an e-mail address needs a username to sign in.")
 	}
 	if next.Username != nil && (u.Username == nil || *next.Username != *u.Username) && !f.Has("username") {
 		if err := s.checkOthersFree(ctx, f, u.ID, "username", *next.Username, "user with this username already exists."); err != nil {

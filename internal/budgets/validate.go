@@ -89,8 +89,8 @@ func description(f apperr.Fields, field string, v opt.Opt[string]) (string, bool
 	return strings.TrimSpace(v.V), true
 }
 
-// refID validates a required reference to another object by id. An empty string counts as
-// null, as form bodies cannot send null.
+// refID validates a reference to another object by id. An empty string counts as null, as
+// form bodies cannot send null.
 func refID(f apperr.Fields, field string, v opt.Opt[string], required bool) (string, bool) {
 	switch {
 	case !v.Set:
@@ -156,10 +156,13 @@ func choice(f apperr.Fields, field string, v opt.Opt[int64], required bool, allo
 	return 0, false
 }
 
-// page clamps a page request to sane bounds.
+// page clamps a page request to sane bounds: 50 items by default, at most 1000.
 func page(p Page) Page {
-	if p.Limit <= 0 || p.Limit > 1000 {
+	switch {
+	case p.Limit <= 0:
 		p.Limit = 50
+	case p.Limit > 1000:
+		p.Limit = 1000
 	}
 	if p.Offset < 0 {
 		p.Offset = 0

@@ -48,7 +48,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) (*Body, error)
 		return nil, apperr.New(apperr.UnsupportedMediaType, `Unsupported media type "`+ct+`" in request.`)
 	}
 	switch {
-	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+	case mt == "application/json":
 		return b, decodeJSONObject(data, b)
 	case mt == "application/x-www-form-urlencoded":
 		vals, err := url.ParseQuery(string(data))

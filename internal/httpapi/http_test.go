@@ -32,7 +32,9 @@ func TestErrorsUseTheEnvelope(t *testing.T) {
 			{"array body", "POST", "/register/", "application/json", `[1]`, "", 400, "Validation failed."},
 			{"no token", "GET", "/me", "", "", "", 401, "Authentication credentials were not provided."},
 			{"charset is fine", "PATCH", "/me/preferences", "application/json; charset=utf-8", `{"get_notification": 1}`, access, 200, ""},
-			{"empty body is never 415", "PATCH", "/me/preferences", "", "", access, 200, ""},
+			{"empty body is never 415", "POST", "/api/token/verify/", "", "", "", 400, "Validation failed."},
+			{"other JSON media types", "POST", "/register/", "application/vnd.api+json", `{}`, "", 415, `Unsupported media type "application/vnd.api+json" in request.`},
+			{"preferences: unknown key", "PATCH", "/me/preferences", "application/json", `{"theme":"dark"}`, access, 400, "Required parameter missing or invalid."},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {

@@ -194,6 +194,9 @@ func (s *Server) patchPreferences(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	if unknown := b.Unknown("get_notification", "premium_account"); len(unknown) > 0 || b.Empty() {
+		return errParamInvalid(unknown)
+	}
 	in := auth.AccountPatch{GetNotification: b.Bool("get_notification")}
 	if err := b.Err(); err != nil {
 		return err

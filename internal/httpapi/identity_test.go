@@ -277,6 +277,20 @@ func TestMeAndAccount(t *testing.T) {
 			t.Fatalf("taking bob's e-mail answered %s", r.Body)
 		}
 		want(t, e.do("PATCH", "/accounts", map[string]any{"name": "x"}, ""), http.StatusUnauthorized)
+
+		// A user keeps at least one login name.
+		r = e.form("POST", "/register/", url.Values{"username": {"carol"}, "password": {testPassword}}, "")
+		want(t, r, http.StatusCreated)
+		carol := e.signIn("carol")
+		r = e.do("PATCH", "/accounts", map[string]any{"username": nil}, carol.Access)
+		want(t, r, http.StatusBadRequest)
+		if r.details()["username"] == nil {
+			t.Fatalf("removing the only login answered %s", r.Body)
+		}
+		r = e.do("PATCH", "/accounts", map[string]any{"email": nil}, carol.Access)
+		if msgs, _ := r.details()["email"].([]any); len(msgs) != 1 || msgs[0] != "This field may not be null." {
+			t.Fatalf("email null answered %s", r.Body)
+		}
 	})
 }
 

@@ -1,0 +1,202 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/bursar/bursar/api"
+)
+
+func loadSpec(t *testing.T) *openapi3.T {
+	t.Helper()
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(api.Spec)
+	if err != nil {
+		t.Fatalf("load openapi.yaml: %v", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("openapi.yaml is not a valid OpenAPI document: %v", err)
+	}
+	return doc
+}
+
+// TestSpecValid loads the embedded document and validates it as OpenAPI 3.0.
+func TestSpecValid(t *testing.T) {
+	doc := loadSpec(t)
+	if doc.OpenAPI != "3.0.3" {
+		t.Errorf("openapi = %q, want 3.0.3", doc.OpenAPI)
+	}
+}
+
+// specRoutes is every documented path with exactly its methods, so the document cannot silently
+// lose (or grow) a route.
+var specRoutes = map[string][]string{
+	// identity, Budgets-style paths
+	"/register/":            {"POST"},
+	"/api/token/":           {"POST"},
+	"/api/token/refresh/":   {"POST"},
+	"/api/token/verify/":    {"POST"},
+	"/api/token/blacklist/": {"POST"},
+	// identity, Business-style paths
+	"/token":           {"POST"},
+	"/token/refresh":   {"POST"},
+	"/token/blacklist": {"POST"},
+	"/me":              {"GET"},
+	"/me/preferences":  {"GET", "PATCH"},
+	"/accounts":        {"PATCH"},
+	// Budgets family
+	"/budgets/":           {"GET", "POST"},
+	"/budgets/{id}/":      {"GET", "PUT", "PATCH", "DELETE"},
+	"/categories/":        {"GET", "POST"},
+	"/categories/{id}/":   {"GET", "PUT", "PATCH", "DELETE"},
+	"/cash-flows/":        {"GET", "POST"},
+	"/cash-flows/{id}/":   {"GET", "PUT", "PATCH", "DELETE"},
+	"/budget-share/":      {"GET", "POST"},
+	"/budget-share/{id}/": {"GET", "PUT", "PATCH", "DELETE"},
+	// system
+	"/healthz":      {"GET"},
+	"/readyz":       {"GET"},
+	"/metrics":      {"GET"},
+	"/openapi.yaml": {"GET"},
+}
+
+func TestSpecRoutes(t *testing.T) {
+	doc := loadSpec(t)
+	for path, want := range specRoutes {
+		item := doc.Paths.Value(path)
+		if item == nil {
+			t.Errorf("%s: missing from openapi.yaml", path)
+			continue
+		}
+		var got []string
+		for m := range item.Operations() {
+			got = append(got, m)
+		}
+		slices.Sort(got)
+		want = slices.Sorted(slices.Values(want))
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: methods %v, want %v", path, got, want)
+		}
+	}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		if _, ok := specRoutes[path]; !ok {
+			t.Errorf("%s: documented but not in the route table of this test", path)
+		}
+	}
+}
+
+// TestSpecOperations checks what every operation must carry: a unique operationId, the error
+// envelope on every error response, the security rule, and both request body media types.
+func TestSpecOperations(t *testing.T) {
+	doc := loadSpec(t)
+	errorSchema := doc.Components.Schemas["Error"]
+	if errorSchema == nil || errorSchema.Value == nil {
+		t.Fatal("components.schemas.Error is missing")
+	}
+	public := map[string]bool{
+		"/register/": true, "/api/token/": true, "/api/token/refresh/": true, "/api/token/verify/": true,
+		"/api/token/blacklist/": true, "/token": true, "/token/refresh": true, "/token/blacklist": true,
+		"/healthz": true, "/readyz": true, "/metrics": true, "/openapi.yaml": true,
+	}
+	ids := map[string]string{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			where := method + " " + path
+			if op.OperationID == "" {
+				t.Errorf("%s: no operationId", where)
+			} else if prev, dup := ids[op.OperationID]; dup {
+				t.Errorf("%s: operationId %q also used by %s", where, op.OperationID, prev)
+			}
+			ids[op.OperationID] = where
+
+			isPublic := op.Security != nil && len(*op.Security) == 0
+			if isPublic != public[path] {
+				t.Errorf("%s: public = %v, want %v", where, isPublic, public[path])
+			}
+			if !public[path] && op.Responses.Status(http.StatusUnauthorized) == nil {
+				t.Errorf("%s: authenticated operation without a 401 response", where)
+			}
+			if op.Responses.Status(http.StatusInternalServerError) == nil && path != "/metrics" {
+				t.Errorf("%s: no 500 response", where)
+			}
+
+			for code, ref := range op.Responses.Map() {
+				if code == "" || code[0] < '4' {
+					continue
+				}
+				mt := ref.Value.Content.Get("application/json")
+				if mt == nil || mt.Schema == nil || mt.Schema.Value != errorSchema.Value {
+					t.Errorf("%s: response %s does not use the error envelope", where, code)
+				}
+			}
+
+			if op.RequestBody != nil {
+				c := op.RequestBody.Value.Content
+				for _, ct := range []string{"application/json", "application/x-www-form-urlencoded"} {
+					if c[ct] == nil {
+						t.Errorf("%s: request body lacks %s", where, ct)
+					}
+				}
+				if op.Responses.Status(http.StatusUnsupportedMediaType) == nil || op.Responses.Status(http.StatusRequestEntityTooLarge) == nil {
+					t.Errorf("%s: takes a body but documents no 413/415", where)
+				}
+			}
+		}
+	}
+}
+
+// TestSpecResponseObjectsClosed checks that every object schema reachable from a response
+// forbids extra keys (additionalProperties: false), so the conformance test catches them.
+func TestSpecResponseObjectsClosed(t *testing.T) {
+	doc := loadSpec(t)
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(where string, s *openapi3.SchemaRef)
+	walk = func(where string, ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		s := ref.Value
+		seen[s] = true
+		if s.Type.Is("object") && !strings.Contains(where, "/openapi.yaml") { // the document itself is open
+			closed := s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has
+			if !closed && s.AdditionalProperties.Schema == nil {
+				t.Errorf("%s: response object schema without additionalProperties: false", where)
+			}
+		}
+		for name, p := range s.Properties {
+			walk(where+"."+name, p)
+		}
+		if s.Items != nil {
+			walk(where+"[]", s.Items)
+		}
+		if s.AdditionalProperties.Schema != nil {
+			walk(where+"{}", s.AdditionalProperties.Schema)
+		}
+		for _, group := range [][]*openapi3.SchemaRef{s.AllOf, s.OneOf, s.AnyOf} {
+			for _, sub := range group {
+				walk(where, sub)
+			}
+		}
+	}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			for code, ref := range op.Responses.Map() {
+				for ct, mt := range ref.Value.Content {
+					walk(method+" "+path+" "+code+" "+ct, mt.Schema)
+				}
+			}
+		}
+	}
+}
+
+// TestSpecServedAsIs guards the embed: the served document is the file.
+func TestSpecServedAsIs(t *testing.T) {
+	if !strings.HasPrefix(string(api.Spec), "openapi: 3.0.3\n") {
+		t.Errorf("api.Spec does not start with the OpenAPI version line")
+	}
+}

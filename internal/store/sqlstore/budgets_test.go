@@ -1,0 +1,278 @@
+package sqlstore_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/bursar/bursar/internal/apperr"
+	"github.com/bursar/bursar/internal/auth"
+	"github.com/bursar/bursar/internal/budgets"
+	"github.com/bursar/bursar/internal/id"
+	"github.com/bursar/bursar/internal/money"
+	"github.com/bursar/bursar/internal/store/sqlstore"
+	"github.com/bursar/bursar/internal/store/sqlstore/sqlstoretest"
+)
+
+func budgetUser(t *testing.T, db *sqlstore.DB, name string, email string) *auth.User {
+	t.Helper()
+	u := &auth.User{ID: id.New(), Email: email, PasswordHash: "!", IsActive: true, CreatedAt: time.Now()}
+	if name != "" {
+		u.Username = &name
+	}
+	if err := db.CreateUser(context.Background(), u); err != nil {
+		t.Fatalf("create user: %v", err)
+	}
+	return u
+}
+
+func check(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// budgetFixture is a budget of alice shared with bob (editor) and a nameless user (read-only).
+type budgetFixture struct {
+	alice, bob, nameless, eve *auth.User
+	budget                    *budgets.Budget
+	bobShare, namelessShare   *budgets.Share
+}
+
+func newBudgetFixture(t *testing.T, db *sqlstore.DB) *budgetFixture {
+	ctx := context.Background()
+	f := &budgetFixture{
+		alice:    budgetUser(t, db, "alice", "alice@example.com"),
+		bob:      budgetUser(t, db, "bob", ""),
+		nameless: budgetUser(t, db, "", "nameless@example.com"),
+		eve:      budgetUser(t, db, "eve", "eve@example.com"),
+	}
+	created := time.Date(2026, 3, 4, 5, 6, 7, 123456000, time.UTC)
+	f.budget = &budgets.Budget{ID: id.New(), CreatorID: f.alice.ID, Name: "Home", Description: "d", CreatedAt: created}
+	check(t, db.CreateBudget(ctx, f.budget))
+	f.bobShare = &budgets.Share{ID: id.New(), BudgetID: f.budget.ID, UserID: f.bob.ID, Role: budgets.RoleEditor, CreatedAt: created}
+	check(t, db.CreateShare(ctx, f.bobShare))
+	f.namelessShare = &budgets.Share{ID: id.New(), BudgetID: f.budget.ID, UserID: f.nameless.ID, Role: budgets.RoleReadOnly, CreatedAt: created}
+	check(t, db.CreateShare(ctx, f.namelessShare))
+	return f
+}
+
+func TestVisibleBudget(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newBudgetFixture(t, db)
+		for _, tc := range []struct {
+			name   string
+			userID string
+			role   budgets.Role
+		}{
+			{"creator", f.alice.ID, 0},
+			{"editor", f.bob.ID, budgets.RoleEditor},
+			{"read-only", f.nameless.ID, budgets.RoleReadOnly},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				for _, lock := range []bool{false, true} {
+					var b *budgets.Budget
+					var m budgets.Membership
+					err := db.BudgetsTx(ctx, func(tx budgets.Store) error {
+						var err error
+						b, m, err = tx.VisibleBudget(ctx, f.budget.ID, tc.userID, lock)
+						return err
+					})
+					check(t, err)
+					if *b != *f.budget {
+						t.Errorf("budget = %+v, want %+v", b, f.budget)
+					}
+					if m != (budgets.Membership{CreatorID: f.alice.ID, Role: tc.role}) {
+						t.Errorf("membership = %+v", m)
+					}
+				}
+			})
+		}
+		_, _, err := db.VisibleBudget(ctx, f.budget.ID, f.eve.ID, false)
+		if !apperr.IsKind(err, apperr.NotFound) {
+			t.Errorf("stranger: err = %v, want NotFound", err)
+		}
+		_, _, err = db.VisibleBudget(ctx, id.New(), f.alice.ID, false)
+		if !apperr.IsKind(err, apperr.NotFound) {
+			t.Errorf("unknown: err = %v, want NotFound", err)
+		}
+	})
+}
+
+func TestBudgetSharesStore(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newBudgetFixture(t, db)
+		shares, err := db.BudgetShares(ctx, f.budget.ID)
+		check(t, err)
+		if len(shares) != 2 || shares[0].ID != f.namelessShare.ID || shares[1].ID != f.bobShare.ID {
+			t.Fatalf("shares = %+v, want newest first", shares)
+		}
+		if shares[0].Username != "nameless@example.com" || shares[1].Username != "bob" {
+			t.Errorf("usernames = %q, %q: want e-mail for users without username", shares[0].Username, shares[1].Username)
+		}
+		if shares[0].CreatedAt != f.namelessShare.CreatedAt || shares[0].Role != budgets.RoleReadOnly {
+			t.Errorf("share = %+v", shares[0])
+		}
+		dup := &budgets.Share{ID: id.New(), BudgetID: f.budget.ID, UserID: f.bob.ID, Role: budgets.RoleReadOnly, CreatedAt: time.Now()}
+		err = db.CreateShare(ctx, dup)
+		if e, ok := apperr.As(err); !ok || e.Kind != apperr.Invalid || len(e.Fields["non_field_errors"]) != 1 {
+			t.Errorf("duplicate share: err = %v, want 400 under non_field_errors", err)
+		}
+		check(t, db.UpdateShareRole(ctx, f.namelessShare.ID, budgets.RoleEditor))
+		sh, m, err := db.VisibleShare(ctx, f.namelessShare.ID, f.bob.ID)
+		check(t, err)
+		if sh.Role != budgets.RoleEditor || m.Role != budgets.RoleEditor || m.CreatorID != f.alice.ID {
+			t.Errorf("share %+v, membership %+v", sh, m)
+		}
+		if _, _, err := db.VisibleShare(ctx, f.namelessShare.ID, f.eve.ID); !apperr.IsKind(err, apperr.NotFound) {
+			t.Errorf("stranger: err = %v, want NotFound", err)
+		}
+		items, n, err := db.ListShares(ctx, f.bob.ID, "", budgets.Page{Limit: 1, Offset: 1})
+		check(t, err)
+		if n != 2 || len(items) != 1 || items[0].ID != f.bobShare.ID {
+			t.Errorf("page 2 = %d %+v", n, items)
+		}
+		check(t, db.DeleteShare(ctx, f.bobShare.ID))
+		if _, _, err := db.VisibleBudget(ctx, f.budget.ID, f.bob.ID, false); !apperr.IsKind(err, apperr.NotFound) {
+			t.Errorf("after unsharing: err = %v, want NotFound", err)
+		}
+	})
+}
+
+func TestBudgetTotalsStore(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newBudgetFixture(t, db)
+		tot, err := db.BudgetTotals(ctx, f.budget.ID, "")
+		check(t, err)
+		if tot != (budgets.Totals{}) {
+			t.Errorf("empty totals = %+v", tot)
+		}
+		var last string
+		for _, fl := range []struct {
+			amount int64
+			typ    budgets.FlowType
+		}{{150000, budgets.Income}, {32050, budgets.Expense}, {1, budgets.Income}, {999_999_999_999_999, budgets.Expense}} {
+			cf := &budgets.CashFlow{ID: id.New(), BudgetID: f.budget.ID, Name: "x", Amount: 0, Type: fl.typ, CreatedAt: time.Now()}
+			cf.Amount = money.Cents(fl.amount)
+			check(t, db.CreateCashFlow(ctx, cf))
+			last = cf.ID
+		}
+		other := &budgets.Budget{ID: id.New(), CreatorID: f.eve.ID, Name: "x", CreatedAt: time.Now()}
+		check(t, db.CreateBudget(ctx, other))
+		check(t, db.CreateCashFlow(ctx, &budgets.CashFlow{ID: id.New(), BudgetID: other.ID, Name: "x", Amount: 7, Type: budgets.Income, CreatedAt: time.Now()}))
+
+		tot, err = db.BudgetTotals(ctx, f.budget.ID, "")
+		check(t, err)
+		if tot.Incomes != 150001 || tot.Expenses != 999_999_999_999_999+32050 || tot.Total != 0 {
+			t.Errorf("totals = %+v (Total is the domain's)", tot)
+		}
+		tot, err = db.BudgetTotals(ctx, f.budget.ID, last)
+		check(t, err)
+		if tot.Incomes != 150001 || tot.Expenses != 32050 {
+			t.Errorf("totals without the last flow = %+v", tot)
+		}
+	})
+}
+
+func TestCategoriesAndCashFlowsStore(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newBudgetFixture(t, db)
+		now := time.Date(2026, 1, 1, 0, 0, 0, 1000, time.UTC)
+		c := &budgets.Category{ID: id.New(), BudgetID: f.budget.ID, Name: "Food", Description: "eat", CreatedAt: now}
+		check(t, db.CreateCategory(ctx, c))
+		cf := &budgets.CashFlow{ID: id.New(), BudgetID: f.budget.ID, CategoryID: &c.ID, Name: "Lunch", Description: "d",
+			Amount: 1250, Type: budgets.Expense, CreatedAt: now}
+		check(t, db.CreateCashFlow(ctx, cf))
+
+		got, m, err := db.VisibleCashFlow(ctx, cf.ID, f.nameless.ID)
+		check(t, err)
+		if got.Name != "Lunch" || got.Amount != 1250 || got.Type != budgets.Expense || got.CategoryID == nil ||
+			*got.CategoryID != c.ID || !got.CreatedAt.Equal(now) || m.Role != budgets.RoleReadOnly {
+			t.Errorf("cash flow %+v, membership %+v", got, m)
+		}
+		gotC, _, err := db.VisibleCategory(ctx, c.ID, f.alice.ID)
+		check(t, err)
+		if *gotC != *c {
+			t.Errorf("category = %+v, want %+v", gotC, c)
+		}
+		for _, err := range []error{
+			func() error { _, _, err := db.VisibleCashFlow(ctx, cf.ID, f.eve.ID); return err }(),
+			func() error { _, _, err := db.VisibleCategory(ctx, c.ID, f.eve.ID); return err }(),
+		} {
+			if !apperr.IsKind(err, apperr.NotFound) {
+				t.Errorf("stranger: err = %v, want NotFound", err)
+			}
+		}
+		in, err := db.CategoryInBudget(ctx, c.ID, f.budget.ID)
+		check(t, err)
+		out, err := db.CategoryInBudget(ctx, c.ID, id.New())
+		check(t, err)
+		if !in || out {
+			t.Errorf("CategoryInBudget = %v, %v; want true, false", in, out)
+		}
+
+		got.CategoryID, got.Name, got.Amount, got.Type = nil, "Dinner", 99, budgets.Income
+		check(t, db.UpdateCashFlow(ctx, got))
+		got2, _, err := db.VisibleCashFlow(ctx, cf.ID, f.bob.ID)
+		check(t, err)
+		if *got2 != *got {
+			t.Errorf("updated = %+v, want %+v", got2, got)
+		}
+
+		got.CategoryID = &c.ID
+		check(t, db.UpdateCashFlow(ctx, got))
+		check(t, db.DeleteCategory(ctx, c.ID)) // ON DELETE SET NULL, foreign keys on in SQLite
+		got2, _, err = db.VisibleCashFlow(ctx, cf.ID, f.bob.ID)
+		check(t, err)
+		if got2.CategoryID != nil {
+			t.Errorf("category = %s after delete, want NULL", *got2.CategoryID)
+		}
+		items, n, err := db.ListCashFlows(ctx, f.eve.ID, "", budgets.Page{Limit: 50})
+		check(t, err)
+		if n != 0 || len(items) != 0 {
+			t.Errorf("stranger lists %d cash flows", n)
+		}
+
+		check(t, db.DeleteBudget(ctx, f.budget.ID)) // cascades
+		items, n, err = db.ListCashFlows(ctx, f.alice.ID, "", budgets.Page{Limit: 50})
+		check(t, err)
+		shares, err := db.BudgetShares(ctx, f.budget.ID)
+		check(t, err)
+		if n != 0 || len(items) != 0 || len(shares) != 0 {
+			t.Errorf("after delete: %d cash flows, %d shares", n, len(shares))
+		}
+	})
+}
+
+func TestListBudgetsStore(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newBudgetFixture(t, db)
+		var ids []string
+		for i := 0; i < 51; i++ {
+			b := &budgets.Budget{ID: id.New(), CreatorID: f.bob.ID, Name: "b", CreatedAt: time.Now()}
+			check(t, db.CreateBudget(ctx, b))
+			ids = append(ids, b.ID)
+		}
+		page1, n, err := db.ListBudgets(ctx, f.bob.ID, budgets.Page{Limit: 50})
+		check(t, err)
+		page2, _, err := db.ListBudgets(ctx, f.bob.ID, budgets.Page{Limit: 50, Offset: 50})
+		check(t, err)
+		if n != 52 || len(page1) != 50 || len(page2) != 2 {
+			t.Fatalf("count %d, pages of %d and %d", n, len(page1), len(page2))
+		}
+		if page1[0].ID != ids[50] || page2[0].ID != ids[0] || page2[1].ID != f.budget.ID {
+			t.Errorf("order: first %s, page 2 %s %s", page1[0].ID, page2[0].ID, page2[1].ID)
+		}
+		cs, n, err := db.ListCategories(ctx, f.bob.ID, f.budget.ID, budgets.Page{Limit: 50})
+		check(t, err)
+		if n != 0 || cs == nil {
+			t.Errorf("categories = %d %#v, want an empty non-nil list", n, cs)
+		}
+	})
+}
