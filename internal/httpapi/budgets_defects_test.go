@@ -30,13 +30,13 @@ func TestBudgetsD1RoleNumbers(t *testing.T) {
 // D2: sharees see shared budgets in the list and in detail.
 func TestBudgetsD2SharedBudgetsVisible(t *testing.T) {
 	eachBudgetsEnv(t, func(t *testing.T, e *budgetsEnv) {
-		for _, u := range []apiUser{e.editor, e.reader} {
-			if got := ids(results(t, e.do("GET", "/budgets/", nil, u.token))); !slices.Equal(got, []string{e.budget}) {
+		for _, u := range []budgetUser{e.editor, e.reader} {
+			if got := budgetIDs(budgetResults(t, e.do("GET", "/budgets/", nil, u.token))); !slices.Equal(got, []string{e.budget}) {
 				t.Fatalf("list = %v, want the shared budget", got)
 			}
 			want(t, e.do("GET", "/budgets/"+e.budget+"/", nil, u.token), http.StatusOK)
 		}
-		if got := results(t, e.do("GET", "/budgets/", nil, e.stranger.token)); len(got) != 0 {
+		if got := budgetResults(t, e.do("GET", "/budgets/", nil, e.stranger.token)); len(got) != 0 {
 			t.Fatalf("stranger lists %v", got)
 		}
 	})
@@ -73,11 +73,11 @@ func TestBudgetsD4EmptyValuesKept(t *testing.T) {
 		tok := e.signIn("noemail").Access
 		r = e.do("POST", "/budgets/", map[string]any{"name": "B"}, tok)
 		want(t, r, http.StatusCreated)
-		wantKeys(t, "created", r.JSON(), "id", "name", "description")
+		wantBudgetKeys(t, "created", r.JSON(), "id", "name", "description")
 		b := r.Str("id")
-		wantKeys(t, "list item", results(t, e.do("GET", "/budgets/", nil, tok))[0], "id", "name", "description")
+		wantBudgetKeys(t, "list item", budgetResults(t, e.do("GET", "/budgets/", nil, tok))[0], "id", "name", "description")
 		r = e.do("PATCH", "/budgets/"+b+"/", map[string]any{"name": "C"}, tok)
-		wantKeys(t, "updated", r.JSON(), "id", "name", "description")
+		wantBudgetKeys(t, "updated", r.JSON(), "id", "name", "description")
 		creator := e.do("GET", "/budgets/"+b+"/", nil, tok).JSON()["creator"].(map[string]any)
 		if v, ok := creator["email"]; !ok || v != "" {
 			t.Fatalf("creator = %v, want email \"\"", creator)
@@ -94,12 +94,12 @@ func TestBudgetsD7ListsFiltered(t *testing.T) {
 		mine := e.create(t, "/categories/", map[string]any{"budget": e.budget, "name": "Mine"}, e.creator)
 		flow := e.create(t, "/cash-flows/", map[string]any{"budget": e.budget, "name": "Mine", "amount": 1, "type": 1}, e.creator)
 		for _, path := range []string{"/categories/", "/categories/?budget=" + e.budget} {
-			if got := ids(results(t, e.do("GET", path, nil, e.reader.token))); !slices.Equal(got, []string{mine}) {
+			if got := budgetIDs(budgetResults(t, e.do("GET", path, nil, e.reader.token))); !slices.Equal(got, []string{mine}) {
 				t.Fatalf("GET %s = %v", path, got)
 			}
 		}
 		for _, path := range []string{"/cash-flows/", "/cash-flows/?budget=" + e.budget} {
-			if got := ids(results(t, e.do("GET", path, nil, e.reader.token))); !slices.Equal(got, []string{flow}) {
+			if got := budgetIDs(budgetResults(t, e.do("GET", path, nil, e.reader.token))); !slices.Equal(got, []string{flow}) {
 				t.Fatalf("GET %s = %v", path, got)
 			}
 		}
@@ -114,7 +114,7 @@ func TestBudgetsD8CashFlowStaysInBudget(t *testing.T) {
 		flow := e.create(t, "/cash-flows/", map[string]any{"budget": e.budget, "name": "F", "amount": 1, "type": 1}, e.editor)
 		for _, b := range []string{own, secret} {
 			r := e.do("PUT", "/cash-flows/"+flow+"/", map[string]any{"budget": b, "name": "F", "amount": 1, "type": 1}, e.editor.token)
-			wantDetail(t, r, "budget", "A cash flow cannot move to another budget.")
+			wantBudgetField(t, r, "budget", "A cash flow cannot move to another budget.")
 		}
 		// PATCH ignores budget.
 		r := e.do("PATCH", "/cash-flows/"+flow+"/", map[string]any{"budget": own, "name": "G"}, e.editor.token)
@@ -131,8 +131,8 @@ func TestBudgetsD9ShareCannotMove(t *testing.T) {
 		other := e.create(t, "/budgets/", map[string]any{"name": "Other"}, e.creator)
 		for _, m := range []string{"PUT", "PATCH"} {
 			r := e.do(m, "/budget-share/"+e.readerShare+"/", map[string]any{"budget": other, "shared_with": e.stranger.id, "role": 1}, e.creator.token)
-			wantDetail(t, r, "budget", "A share cannot move to another budget.")
-			wantDetail(t, r, "shared_with", "A share cannot move to another user.")
+			wantBudgetField(t, r, "budget", "A share cannot move to another budget.")
+			wantBudgetField(t, r, "shared_with", "A share cannot move to another user.")
 		}
 		r := e.do("GET", "/budget-share/"+e.readerShare+"/", nil, e.creator.token)
 		if r.Str("budget") != e.budget || r.Str("shared_with") != e.reader.id || r.JSON()["role"] != float64(2) {
@@ -153,7 +153,7 @@ func TestBudgetsD10OnlyCreatorShares(t *testing.T) {
 		want(t, e.do("PATCH", "/budget-share/"+e.readerShare+"/", map[string]any{"role": 1}, e.editor.token), http.StatusForbidden)
 		want(t, e.do("DELETE", "/budget-share/"+e.readerShare+"/", nil, e.editor.token), http.StatusForbidden)
 		for _, who := range []string{e.creator.id, "alice", "Alice@Example.com"} {
-			wantDetail(t, e.do("POST", "/budget-share/", map[string]any{"budget": e.budget, "shared_with": who}, e.creator.token),
+			wantBudgetField(t, e.do("POST", "/budget-share/", map[string]any{"budget": e.budget, "shared_with": who}, e.creator.token),
 				"shared_with", "Can't share with budget creator.")
 		}
 	})
@@ -162,12 +162,12 @@ func TestBudgetsD10OnlyCreatorShares(t *testing.T) {
 // D11: a read-only sharee may leave, and shares can be listed.
 func TestBudgetsD11ShareeLeaves(t *testing.T) {
 	eachBudgetsEnv(t, func(t *testing.T, e *budgetsEnv) {
-		if n := len(results(t, e.do("GET", "/budget-share/?budget="+e.budget, nil, e.reader.token))); n != 2 {
+		if n := len(budgetResults(t, e.do("GET", "/budget-share/?budget="+e.budget, nil, e.reader.token))); n != 2 {
 			t.Fatalf("reader lists %d shares, want 2", n)
 		}
 		want(t, e.do("DELETE", "/budget-share/"+e.readerShare+"/", nil, e.reader.token), http.StatusNoContent)
 		want(t, e.do("GET", "/budgets/"+e.budget+"/", nil, e.reader.token), http.StatusNotFound)
-		if n := len(results(t, e.do("GET", "/budgets/", nil, e.reader.token))); n != 0 {
+		if n := len(budgetResults(t, e.do("GET", "/budgets/", nil, e.reader.token))); n != 0 {
 			t.Fatalf("reader still lists %d budgets", n)
 		}
 	})
@@ -191,17 +191,17 @@ func TestBudgetsD12StatusCodes(t *testing.T) {
 		// Missing, malformed or non-scalar budget: 400 under budget; well-formed but invisible: 404.
 		for _, path := range []string{"/categories/", "/cash-flows/", "/budget-share/"} {
 			body := map[string]any{"name": "x", "amount": 1, "type": 1, "shared_with": "carol"}
-			wantDetail(t, e.do("POST", path, body, tok), "budget", "This field is required.")
+			wantBudgetField(t, e.do("POST", path, body, tok), "budget", "This field is required.")
 			body["budget"] = "not-an-id"
-			wantDetail(t, e.do("POST", path, body, tok), "budget", `Invalid pk "not-an-id" - object does not exist.`)
+			wantBudgetField(t, e.do("POST", path, body, tok), "budget", `Invalid pk "not-an-id" - object does not exist.`)
 			body["budget"] = map[string]any{"id": e.budget}
-			wantDetail(t, e.do("POST", path, body, tok), "budget", "Not a valid string.")
+			wantBudgetField(t, e.do("POST", path, body, tok), "budget", "Not a valid string.")
 			body["budget"] = e.budget
 			want(t, e.do("POST", path, body, tok), http.StatusNotFound)
 		}
 		// Query parameter: malformed 400 under the parameter, invisible 404.
 		for _, path := range []string{"/categories/", "/cash-flows/", "/budget-share/"} {
-			wantDetail(t, e.do("GET", path+"?budget=7", nil, tok), "budget", `Invalid pk "7" - object does not exist.`)
+			wantBudgetField(t, e.do("GET", path+"?budget=7", nil, tok), "budget", `Invalid pk "7" - object does not exist.`)
 			want(t, e.do("GET", path+"?budget="+e.budget, nil, tok), http.StatusNotFound)
 		}
 		// Non-object JSON bodies: 400.
@@ -212,9 +212,9 @@ func TestBudgetsD12StatusCodes(t *testing.T) {
 		// A category of another budget: 400 under category (S4).
 		other := e.create(t, "/budgets/", map[string]any{"name": "O"}, e.stranger)
 		foreign := e.create(t, "/categories/", map[string]any{"budget": other, "name": "F"}, e.stranger)
-		wantDetail(t, e.do("POST", "/cash-flows/", map[string]any{"budget": e.budget, "name": "x", "amount": 1, "type": 1, "category": foreign}, e.creator.token),
+		wantBudgetField(t, e.do("POST", "/cash-flows/", map[string]any{"budget": e.budget, "name": "x", "amount": 1, "type": 1, "category": foreign}, e.creator.token),
 			"category", "No such category in budget.")
-		wantDetail(t, e.do("PATCH", "/cash-flows/"+flow+"/", map[string]any{"category": foreign}, e.creator.token),
+		wantBudgetField(t, e.do("PATCH", "/cash-flows/"+flow+"/", map[string]any{"category": foreign}, e.creator.token),
 			"category", "No such category in budget.")
 	})
 }
@@ -266,7 +266,7 @@ func TestBudgetsD14ExactMoney(t *testing.T) {
 		b := e.create(t, "/budgets/", map[string]any{"name": "Full"}, e.creator)
 		e.create(t, "/cash-flows/", map[string]any{"budget": b, "name": "x", "amount": "9999999999999.99", "type": 2}, e.creator)
 		r := e.do("POST", "/cash-flows/", map[string]any{"budget": b, "name": "y", "amount": "0.01", "type": 2}, e.creator.token)
-		wantDetail(t, r, "amount", "This amount would take the budget's total beyond 9999999999999.99.")
+		wantBudgetField(t, r, "amount", "This amount would take the budget's total beyond 9999999999999.99.")
 		if n := e.do("GET", "/cash-flows/?budget="+b, nil, e.creator.token).JSON()["count"]; n != float64(1) {
 			t.Fatalf("count = %v after the refused write", n)
 		}
@@ -278,9 +278,9 @@ func TestBudgetsD15PositiveAmounts(t *testing.T) {
 	eachBudgetsEnv(t, func(t *testing.T, e *budgetsEnv) {
 		flow := e.create(t, "/cash-flows/", map[string]any{"budget": e.budget, "name": "F", "amount": 1, "type": 1}, e.editor)
 		for _, a := range []any{0, "0.00", "-0.01", -5} {
-			wantDetail(t, e.do("POST", "/cash-flows/", map[string]any{"budget": e.budget, "name": "x", "amount": a, "type": 1}, e.editor.token),
+			wantBudgetField(t, e.do("POST", "/cash-flows/", map[string]any{"budget": e.budget, "name": "x", "amount": a, "type": 1}, e.editor.token),
 				"amount", "Ensure this value is greater than or equal to 0.01.")
-			wantDetail(t, e.do("PATCH", "/cash-flows/"+flow+"/", map[string]any{"amount": a}, e.editor.token),
+			wantBudgetField(t, e.do("PATCH", "/cash-flows/"+flow+"/", map[string]any{"amount": a}, e.editor.token),
 				"amount", "Ensure this value is greater than or equal to 0.01.")
 		}
 	})

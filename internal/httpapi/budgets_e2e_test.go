@@ -60,7 +60,7 @@ func TestBudgetsEndpoints(t *testing.T) {
 		r := e.do("POST", "/budgets/", map[string]any{"name": " Car ", "description": "Fuel", "creator": e.stranger.id,
 			"id": id.New(), "color": "red"}, tok)
 		want(t, r, http.StatusCreated)
-		wantKeys(t, "created budget", r.JSON(), "id", "name", "description")
+		wantBudgetKeys(t, "created budget", r.JSON(), "id", "name", "description")
 		car := r.Str("id")
 		if r.Str("name") != "Car" || r.Str("description") != "Fuel" {
 			t.Fatalf("created %s", r.Body)
@@ -73,27 +73,27 @@ func TestBudgetsEndpoints(t *testing.T) {
 		form := r.Str("id")
 
 		// List: newest first, exact keys.
-		items := results(t, e.do("GET", "/budgets/", nil, tok))
-		if got := ids(items); !slices.Equal(got, []string{form, car, e.budget}) {
+		items := budgetResults(t, e.do("GET", "/budgets/", nil, tok))
+		if got := budgetIDs(items); !slices.Equal(got, []string{form, car, e.budget}) {
 			t.Fatalf("list = %v", got)
 		}
-		wantKeys(t, "list item", items[0], "id", "name", "description")
+		wantBudgetKeys(t, "list item", items[0], "id", "name", "description")
 
 		// Detail, with and without slash.
 		for _, p := range []string{"/budgets/" + car + "/", "/budgets/" + car, "/budgets/" + strings.ToLower(car) + "/"} {
 			r = e.do("GET", p, nil, tok)
 			want(t, r, http.StatusOK)
-			wantKeys(t, "detail", r.JSON(), "id", "name", "description", "creator", "shares", "total_balance")
+			wantBudgetKeys(t, "detail", r.JSON(), "id", "name", "description", "creator", "shares", "total_balance")
 			if r.Str("id") != car {
 				t.Fatalf("GET %s answered %s", p, r.Body)
 			}
 		}
 
 		// PUT requires name; PATCH any subset; the answer is the list shape.
-		wantDetail(t, e.do("PUT", "/budgets/"+car+"/", map[string]any{"description": "x"}, tok), "name", "This field is required.")
+		wantBudgetField(t, e.do("PUT", "/budgets/"+car+"/", map[string]any{"description": "x"}, tok), "name", "This field is required.")
 		r = e.do("PATCH", "/budgets/"+car, map[string]any{"description": ""}, tok)
 		want(t, r, http.StatusOK)
-		wantKeys(t, "patched", r.JSON(), "id", "name", "description")
+		wantBudgetKeys(t, "patched", r.JSON(), "id", "name", "description")
 		if r.Str("name") != "Car" || r.JSON()["description"] != "" {
 			t.Fatalf("patched %s", r.Body)
 		}
@@ -102,10 +102,10 @@ func TestBudgetsEndpoints(t *testing.T) {
 		if r.Str("name") != "Auto" {
 			t.Fatalf("put %s", r.Body)
 		}
-		wantDetail(t, e.do("PATCH", "/budgets/"+car+"/", map[string]any{"name": strings.Repeat("é", 21)}, tok),
+		wantBudgetField(t, e.do("PATCH", "/budgets/"+car+"/", map[string]any{"name": strings.Repeat("é", 21)}, tok),
 			"name", "Ensure this field has no more than 20 characters.")
-		wantDetail(t, e.do("POST", "/budgets/", map[string]any{"name": "   "}, tok), "name", "This field may not be blank.")
-		wantDetail(t, e.do("POST", "/budgets/", map[string]any{"name": []int{1}}, tok), "name", "Not a valid string.")
+		wantBudgetField(t, e.do("POST", "/budgets/", map[string]any{"name": "   "}, tok), "name", "This field may not be blank.")
+		wantBudgetField(t, e.do("POST", "/budgets/", map[string]any{"name": []int{1}}, tok), "name", "Not a valid string.")
 
 		// Delete: 204, empty body; afterwards 404.
 		r = e.do("DELETE", "/budgets/"+car+"/", nil, tok)
@@ -188,7 +188,7 @@ func TestBudgetsRoles(t *testing.T) {
 			{200, 403, 403, 404}, // PATCH share
 			{200, 403, 403, 404}, // PUT share
 		}
-		users := []apiUser{e.creator, e.editor, e.reader, e.stranger}
+		users := []budgetUser{e.creator, e.editor, e.reader, e.stranger}
 		names := []string{"creator", "editor", "reader", "stranger"}
 		for i, c := range calls {
 			for j := len(users) - 1; j >= 0; j-- { // the creator last, so its writes do not change the others' answers
@@ -220,7 +220,7 @@ func TestBudgetsPagination(t *testing.T) {
 			made = append(made, e.create(t, "/budgets/", map[string]any{"name": fmt.Sprint("b", i)}, e.reader))
 		}
 		r := e.do("GET", "/budgets/", nil, e.reader.token)
-		page1 := results(t, r)
+		page1 := budgetResults(t, r)
 		m := r.JSON()
 		if m["count"] != float64(51) || len(page1) != 50 || m["previous"] != nil || m["next"] != e.srv.URL+"/budgets/?page=2" {
 			t.Fatalf("page 1: count %v, %d items, previous %v, next %v", m["count"], len(page1), m["previous"], m["next"])
@@ -229,7 +229,7 @@ func TestBudgetsPagination(t *testing.T) {
 			t.Fatalf("first item %v, want the newest", page1[0]["id"])
 		}
 		r = e.do("GET", "/budgets?page=2", nil, e.reader.token)
-		page2 := results(t, r)
+		page2 := budgetResults(t, r)
 		m = r.JSON()
 		if len(page2) != 1 || page2[0]["id"] != e.budget || m["next"] != nil || m["previous"] != e.srv.URL+"/budgets" {
 			t.Fatalf("page 2: %s", r.Body)
@@ -244,7 +244,7 @@ func TestBudgetsPagination(t *testing.T) {
 			e.create(t, "/cash-flows/", map[string]any{"budget": e.budget, "name": "f", "amount": 1, "type": 1}, e.editor)
 		}
 		r = e.do("GET", "/cash-flows/?budget="+e.budget+"&page=2", nil, e.reader.token)
-		if items := results(t, r); len(items) != 1 || r.JSON()["previous"] != e.srv.URL+"/cash-flows/?budget="+e.budget {
+		if items := budgetResults(t, r); len(items) != 1 || r.JSON()["previous"] != e.srv.URL+"/cash-flows/?budget="+e.budget {
 			t.Fatalf("cash flows page 2: %s", r.Body)
 		}
 		r = e.do("GET", "/cash-flows/?budget="+e.budget, nil, e.reader.token)
@@ -253,7 +253,7 @@ func TestBudgetsPagination(t *testing.T) {
 		}
 		// Empty lists are a page 1 with no results.
 		r = e.do("GET", "/categories/", nil, e.stranger.token)
-		if items := results(t, r); len(items) != 0 || r.JSON()["count"] != float64(0) {
+		if items := budgetResults(t, r); len(items) != 0 || r.JSON()["count"] != float64(0) {
 			t.Fatalf("empty list: %s", r.Body)
 		}
 	})

@@ -12,18 +12,18 @@ import (
 // (read-only); mallory is a stranger. Everything is set up through the API.
 type budgetsEnv struct {
 	*testEnv
-	creator, editor, reader, stranger apiUser
+	creator, editor, reader, stranger budgetUser
 	budget                            string
 	editorShare, readerShare          string
 }
 
-type apiUser struct{ id, token string }
+type budgetUser struct{ id, token string }
 
 func eachBudgetsEnv(t *testing.T, fn func(t *testing.T, e *budgetsEnv)) {
 	eachServer(t, func(t *testing.T, te *testEnv) {
 		e := &budgetsEnv{testEnv: te}
 		for _, u := range []struct {
-			p    *apiUser
+			p    *budgetUser
 			name string
 		}{{&e.creator, "alice"}, {&e.editor, "bob"}, {&e.reader, "carol"}, {&e.stranger, "mallory"}} {
 			u.p.id, u.p.token = te.signUp(u.name)
@@ -36,7 +36,7 @@ func eachBudgetsEnv(t *testing.T, fn func(t *testing.T, e *budgetsEnv)) {
 }
 
 // create POSTs a JSON body as u, expects 201 and returns the new id.
-func (e *budgetsEnv) create(t *testing.T, path string, body map[string]any, u apiUser) string {
+func (e *budgetsEnv) create(t *testing.T, path string, body map[string]any, u budgetUser) string {
 	t.Helper()
 	r := e.do("POST", path, body, u.token)
 	want(t, r, http.StatusCreated)
@@ -47,7 +47,7 @@ func (e *budgetsEnv) create(t *testing.T, path string, body map[string]any, u ap
 }
 
 // wantKeys fails unless the JSON object m has exactly these keys.
-func wantKeys(t *testing.T, what string, m map[string]any, keys ...string) {
+func wantBudgetKeys(t *testing.T, what string, m map[string]any, keys ...string) {
 	t.Helper()
 	var got []string
 	for k := range m {
@@ -62,7 +62,7 @@ func wantKeys(t *testing.T, what string, m map[string]any, keys ...string) {
 }
 
 // wantDetail fails unless r is a 400 with msg under field.
-func wantDetail(t *testing.T, r *resp, field, msg string) {
+func wantBudgetField(t *testing.T, r *resp, field, msg string) {
 	t.Helper()
 	want(t, r, http.StatusBadRequest)
 	msgs, _ := r.details()[field].([]any)
@@ -72,7 +72,7 @@ func wantDetail(t *testing.T, r *resp, field, msg string) {
 }
 
 // results returns the results of a list page.
-func results(t *testing.T, r *resp) []map[string]any {
+func budgetResults(t *testing.T, r *resp) []map[string]any {
 	t.Helper()
 	want(t, r, http.StatusOK)
 	raw, ok := r.JSON()["results"].([]any)
@@ -86,7 +86,7 @@ func results(t *testing.T, r *resp) []map[string]any {
 	return out
 }
 
-func ids(items []map[string]any) []string {
+func budgetIDs(items []map[string]any) []string {
 	out := make([]string, 0, len(items))
 	for _, it := range items {
 		out = append(out, it["id"].(string))

@@ -16,18 +16,18 @@ func TestCategoriesEndpoints(t *testing.T) {
 		// Form-encoded create.
 		r := e.form("POST", "/categories", url.Values{"budget": {e.budget}, "name": {"Food"}, "description": {" eat "}}, tok)
 		want(t, r, http.StatusCreated)
-		wantKeys(t, "category", r.JSON(), "id", "name", "description", "budget")
+		wantBudgetKeys(t, "category", r.JSON(), "id", "name", "description", "budget")
 		if r.Str("budget") != e.budget || r.Str("description") != "eat" {
 			t.Fatalf("created %s", r.Body)
 		}
 		food := r.Str("id")
 		r = e.do("GET", "/categories/"+food, nil, e.reader.token)
 		want(t, r, http.StatusOK)
-		wantKeys(t, "category", r.JSON(), "id", "name", "description", "budget")
+		wantBudgetKeys(t, "category", r.JSON(), "id", "name", "description", "budget")
 
 		// PUT: name required, budget ignored.
 		other := e.create(t, "/budgets/", map[string]any{"name": "Other"}, e.editor)
-		wantDetail(t, e.do("PUT", "/categories/"+food+"/", map[string]any{"budget": other}, tok), "name", "This field is required.")
+		wantBudgetField(t, e.do("PUT", "/categories/"+food+"/", map[string]any{"budget": other}, tok), "name", "This field is required.")
 		r = e.do("PUT", "/categories/"+food+"/", map[string]any{"budget": other, "name": "Meals"}, tok)
 		want(t, r, http.StatusOK)
 		if r.Str("budget") != e.budget || r.Str("name") != "Meals" || r.Str("description") != "eat" {
@@ -41,28 +41,28 @@ func TestCategoriesEndpoints(t *testing.T) {
 
 		// Lists: filter by ?budget=, or everything visible; list items carry the four keys.
 		e.create(t, "/categories/", map[string]any{"budget": other, "name": "Other's"}, e.editor)
-		items := results(t, e.do("GET", "/categories/?budget="+e.budget, nil, tok))
+		items := budgetResults(t, e.do("GET", "/categories/?budget="+e.budget, nil, tok))
 		if len(items) != 1 || items[0]["id"] != food {
 			t.Fatalf("filtered list = %v", items)
 		}
-		wantKeys(t, "list item", items[0], "id", "name", "description", "budget")
-		if n := len(results(t, e.do("GET", "/categories/", nil, tok))); n != 2 {
+		wantBudgetKeys(t, "list item", items[0], "id", "name", "description", "budget")
+		if n := len(budgetResults(t, e.do("GET", "/categories/", nil, tok))); n != 2 {
 			t.Fatalf("editor lists %d categories, want 2", n)
 		}
-		if n := len(results(t, e.do("GET", "/categories?budget=", nil, e.reader.token))); n != 1 {
+		if n := len(budgetResults(t, e.do("GET", "/categories?budget=", nil, e.reader.token))); n != 1 {
 			t.Fatalf("reader lists %d categories with an empty filter, want 1", n)
 		}
-		wantDetail(t, e.do("GET", "/categories/?budget=5", nil, tok), "budget", `Invalid pk "5" - object does not exist.`)
+		wantBudgetField(t, e.do("GET", "/categories/?budget=5", nil, tok), "budget", `Invalid pk "5" - object does not exist.`)
 		want(t, e.do("GET", "/categories/?budget="+other, nil, e.reader.token), http.StatusNotFound)
 		want(t, e.do("GET", "/categories/?budget="+id.New(), nil, tok), http.StatusNotFound)
 
 		// Body errors.
-		wantDetail(t, e.do("POST", "/categories/", map[string]any{"name": "x"}, tok), "budget", "This field is required.")
-		wantDetail(t, e.do("POST", "/categories/", map[string]any{"budget": 5, "name": "x"}, tok), "budget", `Invalid pk "5" - object does not exist.`)
+		wantBudgetField(t, e.do("POST", "/categories/", map[string]any{"name": "x"}, tok), "budget", "This field is required.")
+		wantBudgetField(t, e.do("POST", "/categories/", map[string]any{"budget": 5, "name": "x"}, tok), "budget", `Invalid pk "5" - object does not exist.`)
 		want(t, e.do("POST", "/categories/", map[string]any{"budget": other, "name": "x"}, e.reader.token), http.StatusNotFound)
 		r = e.do("POST", "/categories/", map[string]any{"budget": e.budget, "name": "", "description": nil}, tok)
-		wantDetail(t, r, "name", "This field may not be blank.")
-		wantDetail(t, r, "description", "This field may not be null.")
+		wantBudgetField(t, r, "name", "This field may not be blank.")
+		wantBudgetField(t, r, "description", "This field may not be null.")
 
 		want(t, e.do("DELETE", "/categories/"+food+"/", nil, tok), http.StatusNoContent)
 		want(t, e.do("GET", "/categories/"+food+"/", nil, tok), http.StatusNotFound)
@@ -103,25 +103,25 @@ func TestCashFlowsEndpoints(t *testing.T) {
 		wantExact(r, lunch, "14.00", "d", food, 2)
 		r = e.do("PUT", "/cash-flows/"+lunch+"/", map[string]any{"name": "Lunch"}, tok)
 		for _, f := range []string{"budget", "amount", "type"} {
-			wantDetail(t, r, f, "This field is required.")
+			wantBudgetField(t, r, f, "This field is required.")
 		}
 
 		// List items: seven keys, category null when none.
 		e.create(t, "/cash-flows/", map[string]any{"budget": e.budget, "name": "Salary", "amount": "5000", "type": 1}, e.creator)
-		items := results(t, e.do("GET", "/cash-flows/?budget="+e.budget, nil, e.reader.token))
+		items := budgetResults(t, e.do("GET", "/cash-flows/?budget="+e.budget, nil, e.reader.token))
 		if len(items) != 2 || items[1]["id"] != lunch {
 			t.Fatalf("list = %v", items)
 		}
-		wantKeys(t, "list item", items[0], "id", "name", "amount", "type", "category", "description", "budget")
+		wantBudgetKeys(t, "list item", items[0], "id", "name", "amount", "type", "category", "description", "budget")
 		if items[0]["amount"] != "5000.00" || items[0]["category"] != nil || items[0]["type"] != float64(1) {
 			t.Fatalf("list item %v", items[0])
 		}
 
 		// Field errors, all at once.
 		r = e.do("POST", "/cash-flows/", map[string]any{"budget": e.budget, "name": "", "amount": "0", "type": 3}, tok)
-		wantDetail(t, r, "name", "This field may not be blank.")
-		wantDetail(t, r, "amount", "Ensure this value is greater than or equal to 0.01.")
-		wantDetail(t, r, "type", `"3" is not a valid choice.`)
+		wantBudgetField(t, r, "name", "This field may not be blank.")
+		wantBudgetField(t, r, "amount", "Ensure this value is greater than or equal to 0.01.")
+		wantBudgetField(t, r, "type", `"3" is not a valid choice.`)
 		for _, c := range []struct {
 			amount any
 			msg    string
@@ -133,9 +133,9 @@ func TestCashFlowsEndpoints(t *testing.T) {
 			{-3, "Ensure this value is greater than or equal to 0.01."},
 		} {
 			r = e.do("POST", "/cash-flows/", map[string]any{"budget": e.budget, "name": "x", "amount": c.amount, "type": 1}, tok)
-			wantDetail(t, r, "amount", c.msg)
+			wantBudgetField(t, r, "amount", c.msg)
 		}
-		wantDetail(t, e.do("POST", "/cash-flows/", map[string]any{"budget": e.budget, "name": "x", "amount": 1, "type": "x"}, tok),
+		wantBudgetField(t, e.do("POST", "/cash-flows/", map[string]any{"budget": e.budget, "name": "x", "amount": 1, "type": "x"}, tok),
 			"type", "A valid integer is required.")
 
 		want(t, e.do("DELETE", "/cash-flows/"+lunch, nil, tok), http.StatusNoContent)
@@ -161,12 +161,12 @@ func TestSharesEndpoints(t *testing.T) {
 		}
 
 		// List: shares of every visible budget, or of one.
-		items := results(t, e.do("GET", "/budget-share/?budget="+e.budget, nil, e.reader.token))
-		if got := ids(items); !slices.Equal(got, []string{share, e.readerShare, e.editorShare}) {
+		items := budgetResults(t, e.do("GET", "/budget-share/?budget="+e.budget, nil, e.reader.token))
+		if got := budgetIDs(items); !slices.Equal(got, []string{share, e.readerShare, e.editorShare}) {
 			t.Fatalf("shares = %v", got)
 		}
-		wantKeys(t, "share", items[0], "id", "budget", "shared_with", "username", "role")
-		if n := len(results(t, e.do("GET", "/budget-share", nil, e.stranger.token))); n != 0 {
+		wantBudgetKeys(t, "share", items[0], "id", "budget", "shared_with", "username", "role")
+		if n := len(budgetResults(t, e.do("GET", "/budget-share", nil, e.stranger.token))); n != 0 {
 			t.Fatalf("stranger lists %d shares", n)
 		}
 
@@ -177,14 +177,14 @@ func TestSharesEndpoints(t *testing.T) {
 			t.Fatalf("put %s", r.Body)
 		}
 		r = e.do("PATCH", "/budget-share/"+share, map[string]any{"role": 3}, tok)
-		wantDetail(t, r, "role", `"3" is not a valid choice.`)
+		wantBudgetField(t, r, "role", `"3" is not a valid choice.`)
 
 		// Errors under the field.
-		wantDetail(t, e.do("POST", "/budget-share/", map[string]any{"budget": e.budget, "shared_with": "nobody"}, tok),
+		wantBudgetField(t, e.do("POST", "/budget-share/", map[string]any{"budget": e.budget, "shared_with": "nobody"}, tok),
 			"shared_with", "No user with this id, username or e-mail.")
-		wantDetail(t, e.do("POST", "/budget-share/", map[string]any{"budget": e.budget, "shared_with": "dave"}, tok),
+		wantBudgetField(t, e.do("POST", "/budget-share/", map[string]any{"budget": e.budget, "shared_with": "dave"}, tok),
 			"non_field_errors", "The fields budget, shared_with must make a unique set.")
-		wantDetail(t, e.do("POST", "/budget-share/", map[string]any{"budget": e.budget}, tok), "shared_with", "This field is required.")
+		wantBudgetField(t, e.do("POST", "/budget-share/", map[string]any{"budget": e.budget}, tok), "shared_with", "This field is required.")
 
 		// The sharee leaves.
 		want(t, e.do("DELETE", "/budget-share/"+share+"/", nil, daveTok), http.StatusNoContent)

@@ -12,8 +12,14 @@ import (
 // created the budget or has a share on it.
 
 // budgetVisible is the condition "user $1 can see budget b"; callers bind the user id as $1.
+// Use it on a budget row already found by key; to find the budgets themselves use
+// visibleBudgetIDs, which both engines answer from indexes instead of scanning every budget.
 const budgetVisible = `(b.creator_id = $1 OR EXISTS (SELECT 1 FROM budget_shares vs
 	WHERE vs.budget_id = b.id AND vs.user_id = $1))`
+
+// visibleBudgetIDs is the set of ids of the budgets user $1 created or has a share on.
+const visibleBudgetIDs = `(SELECT cb.id FROM budgets cb WHERE cb.creator_id = $1
+	UNION ALL SELECT sb.budget_id FROM budget_shares sb WHERE sb.user_id = $1)`
 
 // budgetMember selects the budget's creator and the role of user $1 (0 without a share).
 const budgetMember = `b.creator_id, COALESCE((SELECT ms.role FROM budget_shares ms
@@ -74,7 +80,7 @@ func (db *DB) VisibleBudget(ctx context.Context, budgetID, userID string, lock b
 
 // ListBudgets lists the budgets user created or has a share on, newest first, and their count.
 func (db *DB) ListBudgets(ctx context.Context, userID string, p budgets.Page) ([]budgets.Budget, int, error) {
-	return budgetsPage(ctx, db, "budgets", `FROM budgets b WHERE `+budgetVisible,
+	return budgetsPage(ctx, db, "budgets", "", `FROM budgets b WHERE b.id IN `+visibleBudgetIDs,
 		`b.id, b.creator_id, b.name, b.description, b.created_at`, `b.id`, []any{userID}, p, scanBudget)
 }
 
@@ -88,12 +94,16 @@ func scanBudget(sc budgetRow) (budgets.Budget, error) {
 
 type budgetRow interface{ Scan(dest ...any) error }
 
-// budgetsPage counts the rows of "SELECT … from" and returns one page of them ordered by orderBy
-// descending (newest first, conventions S6). from binds args as $1…$n; the page is bound after.
-func budgetsPage[T any](ctx context.Context, db *DB, what, from, columns, orderBy string, args []any,
+// budgetsPage counts the rows of "SELECT … from" (or runs count, a query with the same
+// arguments, when it is not "") and returns one page of them ordered by orderBy descending
+// (newest first, conventions S6). from binds args as $1…$n; the page is bound after.
+func budgetsPage[T any](ctx context.Context, db *DB, what, count, from, columns, orderBy string, args []any,
 	p budgets.Page, scan func(budgetRow) (T, error)) ([]T, int, error) {
 	var n int
-	if err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) `+from, args...).Scan(&n); err != nil {
+	if count == "" {
+		count = `SELECT COUNT(*) ` + from
+	}
+	if err := db.read().QueryRowContext(ctx, count, args...).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("count %s: %w", what, err)
 	}
 	out := []T{}
@@ -119,14 +129,14 @@ func budgetsPage[T any](ctx context.Context, db *DB, what, from, columns, orderB
 	return out, n, nil
 }
 
-// BudgetTotals sums a budget's incomes and expenses in one aggregate query, leaving out
-// the cash flow exceptFlowID; Total is left to the domain.
+// BudgetTotals returns a budget's stored incomes and expenses, less the cash flow exceptFlowID;
+// Total is left to the domain. The sums are kept by every cash-flow write, never scanned.
 func (db *DB) BudgetTotals(ctx context.Context, budgetID, exceptFlowID string) (budgets.Totals, error) {
 	var t budgets.Totals
 	err := db.read().QueryRowContext(ctx, `SELECT
-		CAST(COALESCE(SUM(CASE WHEN type = $3 THEN amount ELSE 0 END), 0) AS BIGINT),
-		CAST(COALESCE(SUM(CASE WHEN type = $4 THEN amount ELSE 0 END), 0) AS BIGINT)
-		FROM cash_flows WHERE budget_id = $1 AND id <> $2`,
+		b.incomes - COALESCE((SELECT f.amount FROM cash_flows f WHERE f.id = $2 AND f.budget_id = b.id AND f.type = $3), 0),
+		b.expenses - COALESCE((SELECT f.amount FROM cash_flows f WHERE f.id = $2 AND f.budget_id = b.id AND f.type = $4), 0)
+		FROM budgets b WHERE b.id = $1`,
 		budgetID, exceptFlowID, int(budgets.Income), int(budgets.Expense)).Scan(&t.Incomes, &t.Expenses)
 	if err != nil {
 		return t, fmt.Errorf("budget totals %s: %w", budgetID, err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/bursar/bursar/internal/budgets"
+	"github.com/bursar/bursar/internal/money"
 )
 
 const categoryColumns = `c.id, c.budget_id, c.name, c.description, c.created_at`
@@ -76,13 +77,13 @@ func (db *DB) CategoryInBudget(ctx context.Context, categoryID, budgetID string)
 // ListCategories lists the categories of the budgets the user can see (of budgetID only, unless
 // ""), newest first, and their count.
 func (db *DB) ListCategories(ctx context.Context, userID, budgetID string, p budgets.Page) ([]budgets.Category, int, error) {
-	from := `FROM budget_categories c JOIN budgets b ON b.id = c.budget_id WHERE ` + budgetVisible
+	from := `FROM budget_categories c WHERE c.budget_id IN ` + visibleBudgetIDs
 	args := []any{userID}
 	if budgetID != "" {
 		from += ` AND c.budget_id = $2`
 		args = append(args, budgetID)
 	}
-	return budgetsPage(ctx, db, "categories", from, categoryColumns, "c.id", args, p,
+	return budgetsPage(ctx, db, "categories", "", from, categoryColumns, "c.id", args, p,
 		func(sc budgetRow) (budgets.Category, error) { return scanCategory(sc) })
 }
 
@@ -100,34 +101,79 @@ func scanFlow(sc budgetRow, extra ...any) (budgets.CashFlow, error) {
 	return f, err
 }
 
-// CreateCashFlow inserts f.
+// CreateCashFlow inserts f and adds it to its budget's totals and count, in one transaction.
 func (db *DB) CreateCashFlow(ctx context.Context, f *budgets.CashFlow) error {
-	_, err := db.write().ExecContext(ctx, `INSERT INTO cash_flows (id, budget_id, category_id, name, description,
-		amount, type, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		f.ID, f.BudgetID, nullString(f.CategoryID), f.Name, f.Description, int64(f.Amount), int(f.Type), micros(f.CreatedAt))
+	return db.InTx(ctx, func(tx *DB) error {
+		_, err := tx.write().ExecContext(ctx, `INSERT INTO cash_flows (id, budget_id, category_id, name, description,
+			amount, type, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			f.ID, f.BudgetID, nullString(f.CategoryID), f.Name, f.Description, int64(f.Amount), int(f.Type), micros(f.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("create cash flow: %w", translate(err))
+		}
+		return tx.addToBudget(ctx, f.BudgetID, f.Type, f.Amount, 1)
+	})
+}
+
+// addToBudget adds amount to the budget's incomes or expenses and n to its cash-flow count.
+func (db *DB) addToBudget(ctx context.Context, budgetID string, t budgets.FlowType, amount money.Cents, n int) error {
+	inc, exp := amount, money.Cents(0)
+	if t == budgets.Expense {
+		inc, exp = 0, amount
+	}
+	_, err := db.write().ExecContext(ctx, `UPDATE budgets SET incomes = incomes + $2, expenses = expenses + $3,
+		cash_flow_count = cash_flow_count + $4 WHERE id = $1`, budgetID, int64(inc), int64(exp), n)
 	if err != nil {
-		return fmt.Errorf("create cash flow: %w", translate(err))
+		return fmt.Errorf("budget totals %s: %w", budgetID, err)
 	}
 	return nil
 }
 
-// UpdateCashFlow stores f's category, name, description, amount and type (never its budget).
+// storedFlow reads the amount and type a cash flow has in the database, locking its row.
+func (db *DB) storedFlow(ctx context.Context, id string) (budgetID string, t budgets.FlowType, amount money.Cents, err error) {
+	err = db.write().QueryRowContext(ctx, `SELECT budget_id, type, amount FROM cash_flows WHERE id = $1`+db.dialect.forUpdate,
+		id).Scan(&budgetID, &t, &amount)
+	if err != nil {
+		err = fmt.Errorf("cash flow %s: %w", id, translate(err))
+	}
+	return budgetID, t, amount, err
+}
+
+// UpdateCashFlow stores f's category, name, description, amount and type (never its budget),
+// moving its old amount out of the budget's totals and the new one in.
 func (db *DB) UpdateCashFlow(ctx context.Context, f *budgets.CashFlow) error {
-	_, err := db.write().ExecContext(ctx, `UPDATE cash_flows SET category_id = $2, name = $3, description = $4,
-		amount = $5, type = $6 WHERE id = $1`,
-		f.ID, nullString(f.CategoryID), f.Name, f.Description, int64(f.Amount), int(f.Type))
-	if err != nil {
-		return fmt.Errorf("update cash flow: %w", translate(err))
-	}
-	return nil
+	return db.InTx(ctx, func(tx *DB) error {
+		budgetID, oldType, oldAmount, err := tx.storedFlow(ctx, f.ID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.write().ExecContext(ctx, `UPDATE cash_flows SET category_id = $2, name = $3, description = $4,
+			amount = $5, type = $6 WHERE id = $1`,
+			f.ID, nullString(f.CategoryID), f.Name, f.Description, int64(f.Amount), int(f.Type))
+		if err != nil {
+			return fmt.Errorf("update cash flow: %w", translate(err))
+		}
+		if oldType == f.Type && oldAmount == f.Amount {
+			return nil
+		}
+		if err := tx.addToBudget(ctx, budgetID, oldType, -oldAmount, 0); err != nil {
+			return err
+		}
+		return tx.addToBudget(ctx, budgetID, f.Type, f.Amount, 0)
+	})
 }
 
-// DeleteCashFlow deletes a cash flow.
+// DeleteCashFlow deletes a cash flow and takes it out of its budget's totals and count.
 func (db *DB) DeleteCashFlow(ctx context.Context, id string) error {
-	if _, err := db.write().ExecContext(ctx, `DELETE FROM cash_flows WHERE id = $1`, id); err != nil {
-		return fmt.Errorf("delete cash flow: %w", translate(err))
-	}
-	return nil
+	return db.InTx(ctx, func(tx *DB) error {
+		budgetID, t, amount, err := tx.storedFlow(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.write().ExecContext(ctx, `DELETE FROM cash_flows WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("delete cash flow: %w", translate(err))
+		}
+		return tx.addToBudget(ctx, budgetID, t, -amount, -1)
+	})
 }
 
 // VisibleCashFlow returns a cash flow of a budget the user can see, with the user's membership.
@@ -143,14 +189,17 @@ func (db *DB) VisibleCashFlow(ctx context.Context, id, userID string) (*budgets.
 }
 
 // ListCashFlows lists the cash flows of the budgets the user can see (of budgetID only, unless
-// ""), newest first, and their count.
+// ""), newest first, and their count. The count comes from the budgets' stored cash-flow counts,
+// so a budget with a million cash flows costs no scan.
 func (db *DB) ListCashFlows(ctx context.Context, userID, budgetID string, p budgets.Page) ([]budgets.CashFlow, int, error) {
-	from := `FROM cash_flows f JOIN budgets b ON b.id = f.budget_id WHERE ` + budgetVisible
+	from := `FROM cash_flows f WHERE f.budget_id IN ` + visibleBudgetIDs
+	count := `SELECT CAST(COALESCE(SUM(b.cash_flow_count), 0) AS BIGINT) FROM budgets b WHERE b.id IN ` + visibleBudgetIDs
 	args := []any{userID}
 	if budgetID != "" {
-		from += ` AND f.budget_id = $2`
+		from = `FROM cash_flows f WHERE f.budget_id = $2 AND EXISTS (SELECT 1 FROM budgets b WHERE b.id = $2 AND ` + budgetVisible + `)`
+		count = `SELECT b.cash_flow_count FROM budgets b WHERE b.id = $2 AND ` + budgetVisible
 		args = append(args, budgetID)
 	}
-	return budgetsPage(ctx, db, "cash flows", from, flowColumns, "f.id", args, p,
+	return budgetsPage(ctx, db, "cash flows", count, from, flowColumns, "f.id", args, p,
 		func(sc budgetRow) (budgets.CashFlow, error) { return scanFlow(sc) })
 }

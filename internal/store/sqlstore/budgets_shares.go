@@ -70,14 +70,13 @@ func (db *DB) VisibleShare(ctx context.Context, id, userID string) (*budgets.Sha
 // ListShares lists the shares of the budgets the user can see (of budgetID only, unless ""),
 // newest first, and their count.
 func (db *DB) ListShares(ctx context.Context, userID, budgetID string, p budgets.Page) ([]budgets.Share, int, error) {
-	from := `FROM budget_shares sh JOIN budgets b ON b.id = sh.budget_id JOIN users u ON u.id = sh.user_id
-		WHERE ` + budgetVisible
+	from := `FROM budget_shares sh JOIN users u ON u.id = sh.user_id WHERE sh.budget_id IN ` + visibleBudgetIDs
 	args := []any{userID}
 	if budgetID != "" {
 		from += ` AND sh.budget_id = $2`
 		args = append(args, budgetID)
 	}
-	return budgetsPage(ctx, db, "shares", from, shareColumns, "sh.id", args, p,
+	return budgetsPage(ctx, db, "shares", "", from, shareColumns, "sh.id", args, p,
 		func(sc budgetRow) (budgets.Share, error) { return scanShare(sc) })
 }
 

@@ -34,6 +34,11 @@ CREATE TABLE budgets (
     creator_id  TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     name        TEXT NOT NULL,
     description TEXT NOT NULL DEFAULT '',
+    -- kept by every cash-flow write in the same transaction, so that a budget's totals and
+    -- the count of its cash flows never cost a scan of them
+    incomes         BIGINT NOT NULL DEFAULT 0,
+    expenses        BIGINT NOT NULL DEFAULT 0,
+    cash_flow_count BIGINT NOT NULL DEFAULT 0,
     created_at  BIGINT NOT NULL
 );
 CREATE INDEX budgets_creator ON budgets (creator_id, id);
