@@ -56,8 +56,6 @@ func TestCreateCategoryValidation(t *testing.T) {
 				map[string][]string{"budget": {apperr.MsgNull}}},
 			{"long name", budgets.CategoryInput{Budget: opt.Of(w.budget.ID), Name: opt.Of("123456789012345678901")},
 				map[string][]string{"name": {budgets.MsgNameTooLong}}},
-			{"null description", budgets.CategoryInput{Budget: opt.Of(w.budget.ID), Name: opt.Of("x"), Description: opt.Null[string]()},
-				map[string][]string{"description": {apperr.MsgNull}}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				_, err := w.svc.CreateCategory(ctx, w.creator.ID, tc.in)

@@ -18,7 +18,11 @@ type ShareInput struct {
 	Role       opt.Opt[int64]
 }
 
+// role reads an optional role; null means the default (conventions S36), like an absent role.
 func role(f apperr.Fields, v opt.Opt[int64]) (Role, bool) {
+	if v.Null {
+		return 0, false
+	}
 	r, ok := choice(f, "role", v, false, int64(RoleEditor), int64(RoleReadOnly))
 	return Role(r), ok
 }

@@ -87,8 +87,6 @@ func TestCreateShareValidation(t *testing.T) {
 				map[string][]string{"shared_with": {budgets.MsgShareCreator}}},
 			{"duplicate", budgets.ShareInput{Budget: opt.Of(w.budget.ID), SharedWith: opt.Of("bob"), Role: opt.Of[int64](2)},
 				map[string][]string{"non_field_errors": {"The fields budget, shared_with must make a unique set."}}},
-			{"null role", budgets.ShareInput{Budget: opt.Of(w.budget.ID), SharedWith: opt.Of("dave"), Role: opt.Null[int64]()},
-				map[string][]string{"role": {apperr.MsgNull}}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				_, err := w.svc.CreateShare(ctx, w.creator.ID, tc.in)

@@ -77,13 +77,10 @@ func name(f apperr.Fields, field string, v opt.Opt[string], required bool) (stri
 	return "", false
 }
 
-// description validates an optional text: not null, trimmed, may be empty.
+// description validates an optional text: trimmed, may be empty; null means the default, ""
+// (conventions S36).
 func description(f apperr.Fields, field string, v opt.Opt[string]) (string, bool) {
-	switch {
-	case !v.Set:
-		return "", false
-	case v.Null:
-		f.Add(field, apperr.MsgNull)
+	if !v.Set {
 		return "", false
 	}
 	return strings.TrimSpace(v.V), true
