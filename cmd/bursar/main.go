@@ -109,7 +109,8 @@ func serve(ctx context.Context, cfg *config.Config, db *sqlstore.DB, log *slog.L
 	api := httpapi.New(httpapi.Config{MaxBody: cfg.MaxBody, PublicURL: cfg.PublicURL, Location: cfg.Timezone,
 		RequestTimeout: cfg.RequestTimeout, RateLimits: limits}, httpapi.Deps{
 		DB: db, Auth: authSvc, Budgets: budgets.NewService(db, clk),
-		Business: businessServices(db, clk, cfg, authSvc), Log: log, Registry: reg,
+		Business: businessServices(db, clk, cfg, authSvc),
+		Products: productServices(db, clk, cfg, authSvc), Log: log, Registry: reg,
 	})
 	srv := &http.Server{
 		Addr: cfg.Addr, Handler: api,

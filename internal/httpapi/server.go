@@ -40,6 +40,7 @@ type Deps struct {
 	Auth     *auth.Service
 	Budgets  *budgets.Service
 	Business BusinessServices // the Business family's services (business.go)
+	Products ProductServices  // products and inventory (products.go)
 	Log      *slog.Logger
 	Registry *prometheus.Registry // metrics are registered here and served at /metrics
 }
@@ -51,6 +52,7 @@ type Server struct {
 	auth    *auth.Service
 	budgets *budgets.Service
 	biz     BusinessServices
+	prod    ProductServices
 	log     *slog.Logger
 	metrics *metrics
 	handler http.Handler
@@ -63,7 +65,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // New builds the server and its routes.
 func New(cfg Config, d Deps) *Server {
-	s := &Server{cfg: cfg, db: d.DB, auth: d.Auth, budgets: d.Budgets, biz: d.Business, log: d.Log, metrics: newMetrics(d.Registry)}
+	s := &Server{cfg: cfg, db: d.DB, auth: d.Auth, budgets: d.Budgets, biz: d.Business, prod: d.Products, log: d.Log, metrics: newMetrics(d.Registry)}
 	s.general, s.authPolicies = cfg.RateLimits.general(), cfg.RateLimits.auth()
 	s.signInPolicies = append(append([]ratelimit.Policy{}, s.general...), s.authPolicies...)
 	rt := newRouter(s)
@@ -71,6 +73,7 @@ func New(cfg Config, d Deps) *Server {
 	s.identityRoutes(rt)
 	s.budgetsRoutes(rt)  // budgets routes: implemented in budgets.go
 	s.businessRoutes(rt) // business routes: implemented in business*.go
+	s.productRoutes(rt)  // products and inventory: implemented in products*.go
 	s.handler = s.requestID(s.observe(s.recoverPanics(s.deadline(rt))))
 	return s
 }

@@ -68,7 +68,8 @@ func newTestEnvWith(t *testing.T, db *sqlstore.DB, tweak func(*auth.Config), hc 
 		hc.RequestTimeout = 10 * time.Second
 	}
 	s := New(hc,
-		Deps{DB: db, Auth: a, Budgets: budgets.NewService(db, clock.Real{}), Business: testBusinessServices(t, db, a), Log: log, Registry: prometheus.NewRegistry()})
+		Deps{DB: db, Auth: a, Budgets: budgets.NewService(db, clock.Real{}), Business: testBusinessServices(t, db, a),
+			Products: testProductServices(t, db, a), Log: log, Registry: prometheus.NewRegistry()})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return &testEnv{t: t, srv: srv, db: db, auth: a}

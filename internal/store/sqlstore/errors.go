@@ -20,6 +20,27 @@ var uniqueFields = []struct{ match, field, msg string }{
 	{"users_email_lower", "email", "User with given email already exist."},
 	{"budget_shares_budget_id_user_id_key", "non_field_errors", "The fields budget, shared_with must make a unique set."},
 	{"budget_shares.budget_id, budget_shares.user_id", "non_field_errors", "The fields budget, shared_with must make a unique set."},
+	// Business family: unique per business (defect 23), except a business's own cnpj.
+	{"businesses_cnpj_key", "cnpj", "business with this cnpj already exists."},
+	{"businesses.cnpj", "cnpj", "business with this cnpj already exists."},
+	{"members_cpf_key", "cpf", "member with this cpf already exists."},
+	{"members.business_id, members.cpf", "cpf", "member with this cpf already exists."},
+	{"members_phone_key", "phone", "member with this phone already exists."},
+	{"members.business_id, members.phone", "phone", "member with this phone already exists."},
+	{"members_email_key", "email", "member with this email already exists."},
+	{"members.business_id, members.email", "email", "member with this email already exists."},
+	{"contacts_code_key", "code", "contact with this code already exists."},
+	{"contacts.business_id, contacts.code", "code", "contact with this code already exists."},
+	{"contacts_cpf_key", "cpf", "customer with this cpf already exists."},
+	{"contacts.business_id, contacts.cpf", "cpf", "customer with this cpf already exists."},
+	{"contacts_cnpj_key", "cnpj", "supplier with this cnpj already exists."},
+	{"contacts.business_id, contacts.cnpj", "cnpj", "supplier with this cnpj already exists."},
+	{"finance_categories_name_key", "name", "financial category with this name already exists."},
+	{"finance_categories.business_id, finance_categories.name", "name", "financial category with this name already exists."},
+	{"products_sku_key", "sku", "product with this sku already exists."},
+	{"products.business_id, products.sku", "sku", "product with this sku already exists."},
+	{"product_categories_name_key", "name", "product category with this name already exists."},
+	{"product_categories.business_id, product_categories.name", "name", "product category with this name already exists."},
 }
 
 // translate turns driver errors a client may cause into *apperr.Error; others pass through.

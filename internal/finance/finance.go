@@ -1,0 +1,136 @@
+// Package finance is the Business family's money: a business's financial accounts, its
+// hierarchical categories, and transactions (credits, debits and transfers) that move account
+// balances (business-api.md §2.5, §4.3; defects 2, 9, 10, 12, 13; conventions S10, S21, S22).
+//
+// Every balance is stored on its account row and changes in the same database transaction as
+// the transactions that change it, with the account rows locked (SELECT … FOR UPDATE on
+// PostgreSQL, in id order so that transfers cannot deadlock; SQLite's single writer already
+// serialises). A balance therefore always equals the sum of its account's transactions.
+package finance
+
+import (
+	"context"
+	"time"
+
+	"github.com/bursar/bursar/internal/business"
+	"github.com/bursar/bursar/internal/clock"
+	"github.com/bursar/bursar/internal/money"
+)
+
+// Account is a financial account (a bank account, the till) of a business.
+type Account struct {
+	ID         string
+	BusinessID string
+	Name       string
+	Balance    money.Cents // Σ amounts of the account's transactions
+	IsActive   bool
+	CreatedAt  time.Time
+}
+
+// Category classifies transactions; categories form a tree (Parent up to the root).
+type Category struct {
+	ID         string
+	BusinessID string
+	ParentID   *string
+	Name       string
+	IsActive   bool
+	CreatedAt  time.Time
+	Parent     *Category // filled by the service up to the root
+}
+
+// Type is a transaction's kind.
+type Type string
+
+// The transaction types.
+const (
+	Credit   Type = "credit"
+	Debit    Type = "debit"
+	Transfer Type = "transfer"
+)
+
+// Ref names an object a transaction refers to.
+type Ref struct {
+	ID   string
+	Name string
+}
+
+// Transaction is one movement of money on one account. Amount is signed: positive credits,
+// negative debits; a transfer is two transactions (Linked to each other), −a on the source and
+// +a on the destination.
+type Transaction struct {
+	ID          string
+	BusinessID  string
+	Type        Type
+	Amount      money.Cents
+	Description string
+	Account     Ref
+	Category    *Ref
+	Contact     *Ref // Name: the customer's name or the supplier's legal name
+	Operator    Ref  // the user who recorded it
+	PaymentID   *string
+	LinkedID    *string
+	Timestamp   time.Time
+}
+
+// ContactRef is what a transaction needs of a contact.
+type ContactRef struct {
+	Name     string
+	IsActive bool
+}
+
+// Filter selects transactions of a list; zero fields do not filter.
+type Filter struct {
+	Search     string         // §1.6: amount prefix, description substring or exact id
+	AccountIDs []string       // the accounts a bank filter matched; non-nil and empty matches nothing
+	Span       *business.Span // on the timestamp
+}
+
+// Store is the persistence finance needs. Every method that takes a businessID sees only that
+// business's objects and answers NotFound for others.
+type Store interface {
+	// FinanceTx runs fn in one write transaction with a Store bound to it.
+	FinanceTx(ctx context.Context, fn func(tx Store) error) error
+
+	CreateFinanceAccount(ctx context.Context, a *Account) error
+	// UpdateFinanceAccount stores an account's name and is_active (never its balance).
+	UpdateFinanceAccount(ctx context.Context, a *Account) error
+	// FinanceAccount returns an account; with lock, inside a transaction, its row stays locked
+	// until the transaction ends.
+	FinanceAccount(ctx context.Context, businessID, id string, lock bool) (*Account, error)
+	// ListFinanceAccounts lists accounts by balance, highest first (ties: id descending).
+	ListFinanceAccounts(ctx context.Context, businessID string, p business.Page) ([]Account, int, error)
+	// AllFinanceAccounts returns every account of the business (a handful).
+	AllFinanceAccounts(ctx context.Context, businessID string) ([]Account, error)
+	// SetFinanceBalance stores a locked account's new balance.
+	SetFinanceBalance(ctx context.Context, accountID string, balance money.Cents) error
+
+	CreateFinanceCategory(ctx context.Context, c *Category) error
+	UpdateFinanceCategory(ctx context.Context, c *Category) error
+	FinanceCategory(ctx context.Context, businessID, id string) (*Category, error)
+	ListFinanceCategories(ctx context.Context, businessID string, p business.Page) ([]Category, int, error)
+	// FinanceCategoriesByID returns those of ids that are the business's categories.
+	FinanceCategoriesByID(ctx context.Context, businessID string, ids []string) ([]Category, error)
+
+	// FinanceContact returns a customer or supplier of the business.
+	FinanceContact(ctx context.Context, businessID, id string) (*ContactRef, error)
+
+	CreateFinanceTransaction(ctx context.Context, t *Transaction) error
+	LinkFinanceTransaction(ctx context.Context, id, linkedID string) error
+	FinanceTransaction(ctx context.Context, businessID, id string) (*Transaction, error)
+	// DeleteFinanceTransactions deletes those of ids that are the business's and says how
+	// many there were.
+	DeleteFinanceTransactions(ctx context.Context, businessID string, ids []string) (int, error)
+	// ListFinanceTransactions lists transactions newest first (ties: id descending).
+	ListFinanceTransactions(ctx context.Context, businessID string, f Filter, p business.Page) ([]Transaction, int, error)
+}
+
+// Service implements finance's rules over a Store.
+type Service struct {
+	store Store
+	clock clock.Clock
+}
+
+// NewService returns a Service.
+func NewService(store Store, clk clock.Clock) *Service {
+	return &Service{store: store, clock: clk}
+}

@@ -1,0 +1,357 @@
+package finance
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/bursar/bursar/internal/apperr"
+	"github.com/bursar/bursar/internal/business"
+	"github.com/bursar/bursar/internal/business/field"
+	"github.com/bursar/bursar/internal/id"
+	"github.com/bursar/bursar/internal/money"
+	"github.com/bursar/bursar/internal/opt"
+)
+
+// Messages of transactions (business-api.md §2.5; conventions S21, S22).
+const (
+	MsgTransactionNotFound = "Financial transaction not found."
+	MsgDeleteNotFound      = "Transaction not found." // DELETE's message differs from GET's
+	MsgNoDestination       = "Destination account not provided"
+	MsgAccountInactive     = "This account is inactive."
+	MsgContactInactive     = "This contact is inactive."
+	MsgAmountZero          = "Ensure this value is not zero."
+	MsgBalanceRange        = "This amount would take the account balance beyond 9999999999999.99."
+	MsgSameAccount         = "The destination must be another account."
+	MsgTransferPayment     = "A transfer cannot settle a payment."
+	MsgDeleteRange         = "Deleting this transaction would take the account balance beyond 9999999999999.99."
+)
+
+// MaxAmountDigits is how many digits an amount may have before the point: decimal(12,2).
+const MaxAmountDigits = 10
+
+// Types are the transaction types a client may send.
+var Types = []string{string(Credit), string(Debit), string(Transfer)}
+
+// TransactionInput is the body of POST /finance/transactions. The amount's sign is ignored: the
+// type gives it.
+type TransactionInput struct {
+	Type, Description                       opt.Opt[string]
+	Amount                                  opt.Opt[money.Cents]
+	Account, Category, Contact, Payment, To opt.Opt[string] // To is send_to
+}
+
+// checked is a validated TransactionInput.
+type checked struct {
+	typ         Type
+	amount      money.Cents // > 0
+	description string
+	account     string
+	to          string // transfers only
+	category    *string
+	contact     *string
+}
+
+func checkTransaction(in TransactionInput) (*checked, error) {
+	if in.Type.Has() && in.Type.V == string(Transfer) && (!in.To.Has() || in.To.V == "") {
+		return nil, apperr.New(apperr.Invalid, MsgNoDestination)
+	}
+	f := apperr.Fields{}
+	c := &checked{}
+	if t, ok := field.Required(f, "type", in.Type, 255, field.Create); ok {
+		if slices.Contains(Types, t) {
+			c.typ = Type(t)
+		} else {
+			f.Add("type", field.ChoiceMsg(t))
+		}
+	}
+	switch {
+	case !in.Amount.Set:
+		f.Add("amount", apperr.MsgRequired)
+	case in.Amount.Null:
+		f.Add("amount", apperr.MsgNull)
+	case in.Amount.V == 0:
+		f.Add("amount", MsgAmountZero)
+	case in.Amount.V.WholeDigits() > MaxAmountDigits:
+		f.Add("amount", "Ensure that there are no more than 10 digits before the decimal point.")
+	default:
+		c.amount = max(in.Amount.V, -in.Amount.V)
+	}
+	if d, ok := field.Required(f, "description", in.Description, 255, field.Create); ok {
+		c.description = d
+	}
+	if !in.Account.Set || in.Account.Null || in.Account.V == "" {
+		field.Required(f, "account", in.Account, 26, field.Create)
+	} else if acc, _ := field.Ref(f, "account", in.Account, field.Create); acc != nil {
+		c.account = *acc
+	}
+	c.category, _ = field.Ref(f, "category", in.Category, field.Create)
+	c.contact, _ = field.Ref(f, "contact", in.Contact, field.Create)
+	if c.typ == Transfer {
+		if to, _ := field.Ref(f, "send_to", in.To, field.Create); to != nil {
+			c.to = *to
+			if c.to == c.account {
+				f.Add("send_to", MsgSameAccount)
+			}
+		}
+	}
+	if in.Payment.Has() && in.Payment.V != "" {
+		// Billing (receivables and payables) is not part of Bursar yet, so no payment exists
+		// in any business; a transfer never settles one (S22).
+		if c.typ == Transfer {
+			f.Add("payment", MsgTransferPayment)
+		} else {
+			f.Add("payment", field.NoSuchObject(in.Payment.V))
+		}
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// CreateTransaction records a credit, a debit, or a transfer (both legs), and moves the
+// balances, all in one database transaction with the accounts locked. Every referenced object
+// must be an active one of the caller's business (defect 2, S22); nothing is written otherwise
+// (defect 10). For a transfer, the answer is the source leg.
+func (s *Service) CreateTransaction(ctx context.Context, a *business.Actor, in TransactionInput) (*Transaction, error) {
+	c, err := checkTransaction(in)
+	if err != nil {
+		return nil, err
+	}
+	var out *Transaction
+	err = s.store.FinanceTx(ctx, func(tx Store) error {
+		accs, err := s.lockAccounts(ctx, tx, a.BusinessID, c, in)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		t := &Transaction{ID: id.New(), BusinessID: a.BusinessID, Type: c.typ, Amount: c.amount,
+			Description: c.description, Account: Ref{ID: c.account}, Operator: Ref{ID: a.UserID}, Timestamp: now}
+		if c.category != nil {
+			t.Category = &Ref{ID: *c.category}
+		}
+		if c.contact != nil {
+			t.Contact = &Ref{ID: *c.contact}
+		}
+		var legs []*Transaction
+		switch c.typ {
+		case Debit:
+			t.Amount = -c.amount
+			legs = []*Transaction{t}
+		case Credit:
+			legs = []*Transaction{t}
+		case Transfer:
+			src, dst := accs[c.account], accs[c.to]
+			t.Amount = -c.amount
+			t.Description = "Transfer Sent to " + dst.Name + " • " + c.description
+			recv := &Transaction{ID: id.New(), BusinessID: a.BusinessID, Type: Transfer, Amount: c.amount,
+				Description: "Transfer Received from " + src.Name + " • " + c.description,
+				Account:     Ref{ID: c.to}, Operator: t.Operator, Timestamp: now, LinkedID: &t.ID}
+			legs = []*Transaction{t, recv}
+		}
+		ok, err := s.move(ctx, tx, accs, legs, 1)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.Field("amount", MsgBalanceRange)
+		}
+		for _, l := range legs {
+			if err := tx.CreateFinanceTransaction(ctx, l); err != nil {
+				return err
+			}
+		}
+		if len(legs) == 2 {
+			if err := tx.LinkFinanceTransaction(ctx, t.ID, legs[1].ID); err != nil {
+				return err
+			}
+		}
+		out, err = tx.FinanceTransaction(ctx, a.BusinessID, t.ID)
+		return err
+	})
+	return out, err
+}
+
+// lockAccounts locks the accounts c names, in id order (so that two transfers between the
+// same accounts cannot deadlock), and checks every reference against the business.
+func (s *Service) lockAccounts(ctx context.Context, tx Store, businessID string, c *checked, in TransactionInput) (map[string]*Account, error) {
+	f := apperr.Fields{}
+	refs := map[string]string{c.account: "account"}
+	sent := map[string]string{"account": in.Account.V, "send_to": in.To.V}
+	if c.typ == Transfer {
+		refs[c.to] = "send_to"
+	}
+	ids := make([]string, 0, len(refs))
+	for accID := range refs {
+		ids = append(ids, accID)
+	}
+	slices.Sort(ids)
+	accs := map[string]*Account{}
+	for _, accID := range ids {
+		name := refs[accID]
+		acc, err := tx.FinanceAccount(ctx, businessID, accID, true)
+		switch {
+		case apperr.IsKind(err, apperr.NotFound):
+			f.Add(name, field.NoSuchObject(sent[name]))
+		case err != nil:
+			return nil, err
+		case !acc.IsActive:
+			f.Add(name, MsgAccountInactive)
+		default:
+			accs[accID] = acc
+		}
+	}
+	if c.category != nil {
+		cat, err := tx.FinanceCategory(ctx, businessID, *c.category)
+		switch {
+		case apperr.IsKind(err, apperr.NotFound):
+			f.Add("category", field.NoSuchObject(in.Category.V))
+		case err != nil:
+			return nil, err
+		case !cat.IsActive:
+			f.Add("category", MsgCategoryInactive)
+		}
+	}
+	if c.contact != nil {
+		ct, err := tx.FinanceContact(ctx, businessID, *c.contact)
+		switch {
+		case apperr.IsKind(err, apperr.NotFound):
+			f.Add("contact", field.NoSuchObject(in.Contact.V))
+		case err != nil:
+			return nil, err
+		case !ct.IsActive:
+			f.Add("contact", MsgContactInactive)
+		}
+	}
+	return accs, f.Err()
+}
+
+// move adds sign × each leg's amount to its locked account's balance and stores the
+// balances; it reports false, storing nothing, when a balance would leave ±money.Limit (S21).
+func (s *Service) move(ctx context.Context, tx Store, accs map[string]*Account, legs []*Transaction, sign money.Cents) (bool, error) {
+	for _, l := range legs {
+		acc := accs[l.Account.ID]
+		next, ok := money.Add(acc.Balance, sign*l.Amount)
+		if !ok {
+			return false, nil
+		}
+		acc.Balance = next
+	}
+	for _, l := range legs {
+		acc := accs[l.Account.ID]
+		if err := tx.SetFinanceBalance(ctx, acc.ID, acc.Balance); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// Transaction returns a transaction of the caller's business.
+func (s *Service) Transaction(ctx context.Context, a *business.Actor, transactionID string) (*Transaction, error) {
+	t, err := s.store.FinanceTransaction(ctx, a.BusinessID, transactionID)
+	return t, notFound(err, MsgTransactionNotFound)
+}
+
+// DeleteTransaction deletes a transaction, and the other leg of a transfer, and takes their
+// amounts back off the balances, in one database transaction with the accounts locked.
+func (s *Service) DeleteTransaction(ctx context.Context, a *business.Actor, transactionID string) error {
+	return s.store.FinanceTx(ctx, func(tx Store) error {
+		t, err := tx.FinanceTransaction(ctx, a.BusinessID, transactionID)
+		if err != nil {
+			return notFound(err, MsgDeleteNotFound)
+		}
+		legs := []*Transaction{t}
+		if t.LinkedID != nil {
+			other, err := tx.FinanceTransaction(ctx, a.BusinessID, *t.LinkedID)
+			if err == nil {
+				legs = append(legs, other)
+			} else if !apperr.IsKind(err, apperr.NotFound) {
+				return err
+			}
+		}
+		ids := make([]string, 0, 2)
+		for _, l := range legs {
+			if !slices.Contains(ids, l.Account.ID) {
+				ids = append(ids, l.Account.ID)
+			}
+		}
+		slices.Sort(ids)
+		accs := map[string]*Account{}
+		for _, accID := range ids {
+			acc, err := tx.FinanceAccount(ctx, a.BusinessID, accID, true)
+			if err != nil {
+				return err
+			}
+			accs[accID] = acc
+		}
+		gone := make([]string, len(legs))
+		for i, l := range legs {
+			gone[i] = l.ID
+		}
+		n, err := tx.DeleteFinanceTransactions(ctx, a.BusinessID, gone)
+		if err != nil {
+			return err
+		}
+		if n != len(gone) { // deleted meanwhile by another request: nothing to take back
+			return apperr.New(apperr.NotFound, MsgDeleteNotFound)
+		}
+		ok, err := s.move(ctx, tx, accs, legs, -1)
+		if err == nil && !ok {
+			err = apperr.New(apperr.Conflict, MsgDeleteRange)
+		}
+		return err
+	})
+}
+
+// ListTransactions lists the caller's business's transactions, newest first, filtered
+// (business-api.md §1.6–§1.7): search (≥ 3 characters) matches the amount's 2-place rendering
+// as a prefix (S10), the description case-insensitively, or the id exactly; bank (≥ 3
+// characters) an account's id or, case-insensitively, its whole name; date or start_date with
+// end_date the timestamp in the business's zone.
+func (s *Service) ListTransactions(ctx context.Context, a *business.Actor, q Query, p business.Page) ([]Transaction, int, error) {
+	if q.Date.Set && (q.StartDate.Set || q.EndDate.Set) {
+		return nil, 0, apperr.New(apperr.Invalid, business.MsgDateBoth)
+	}
+	term, err := business.SearchTerm(q.Search)
+	if err != nil {
+		return nil, 0, err
+	}
+	span, err := business.DateFilter(a.Location, s.clock.Now(), q.Date, q.StartDate, q.EndDate)
+	if err != nil {
+		return nil, 0, err
+	}
+	f := Filter{Search: term, Span: span}
+	if q.Bank.Set {
+		bank, err := business.SearchTerm(q.Bank)
+		if err != nil {
+			return nil, 0, err
+		}
+		if f.AccountIDs, err = s.bankAccounts(ctx, a.BusinessID, bank); err != nil {
+			return nil, 0, err
+		}
+	}
+	return s.store.ListFinanceTransactions(ctx, a.BusinessID, f, p)
+}
+
+// Query is the query string of GET /finance/transactions.
+type Query struct {
+	Search, Bank, Date, StartDate, EndDate opt.Opt[string]
+}
+
+// bankAccounts returns the ids of the business's accounts whose id is bank or whose name is
+// bank, compared case-insensitively (never nil).
+func (s *Service) bankAccounts(ctx context.Context, businessID, bank string) ([]string, error) {
+	accs, err := s.store.AllFinanceAccounts(ctx, businessID)
+	if err != nil {
+		return nil, err
+	}
+	canon, _ := id.Normalize(bank)
+	ids := []string{}
+	for _, acc := range accs {
+		if acc.ID == canon || strings.EqualFold(acc.Name, bank) {
+			ids = append(ids, acc.ID)
+		}
+	}
+	return ids, nil
+}

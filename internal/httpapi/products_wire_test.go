@@ -1,0 +1,13 @@
+package httpapi
+
+import (
+	"testing"
+
+	"github.com/bursar/bursar/internal/auth"
+	"github.com/bursar/bursar/internal/store/sqlstore"
+)
+
+// testProductServices wires products and inventory for tests.
+func testProductServices(t *testing.T, db *sqlstore.DB, a *auth.Service) ProductServices {
+	return ProductServices{}
+}

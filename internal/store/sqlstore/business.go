@@ -1,0 +1,188 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/bursar/bursar/internal/business"
+)
+
+// The Business family's core tables: owners, businesses, members, contacts. Every query on
+// tenant data takes the business id and filters by it in SQL (tenancy first).
+
+// BusinessTx runs fn in one write transaction (business.Store).
+func (db *DB) BusinessTx(ctx context.Context, fn func(tx business.Store) error) error {
+	return db.InTx(ctx, func(tx *DB) error { return fn(tx) })
+}
+
+// bizStr reads a nullable text column.
+func bizStr(n sql.NullString) *string {
+	if !n.Valid {
+		return nil
+	}
+	s := n.String
+	return &s
+}
+
+// bizPage runs a counted, paged list: count is "SELECT COUNT(*) FROM ..." and list the rows'
+// query without LIMIT/OFFSET; both take args, the list then $n+1 (limit) and $n+2 (offset).
+func bizPage[T any](ctx context.Context, q querier, count, list string, args []any, limit, offset int,
+	scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
+	var total int
+	if err := q.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count: %w", err)
+	}
+	if total == 0 || offset >= total {
+		return nil, total, nil
+	}
+	n := len(args)
+	rows, err := q.QueryContext(ctx, fmt.Sprintf("%s LIMIT $%d OFFSET $%d", list, n+1, n+2),
+		append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list: %w", err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, v)
+	}
+	return out, total, rows.Err()
+}
+
+// UserAccess returns the user's owner record, else their member record with access.
+func (db *DB) UserAccess(ctx context.Context, userID string) (*business.Access, error) {
+	var a business.Access
+	var kind string
+	var ref string
+	var biz, zone sql.NullString
+	err := db.read().QueryRowContext(ctx, `
+		SELECT 'owner', o.id, o.business_id, b.timezone FROM owners o
+			LEFT JOIN businesses b ON b.id = o.business_id WHERE o.user_id = $1
+		UNION ALL
+		SELECT 'member', m.id, m.business_id, b.timezone FROM members m
+			JOIN businesses b ON b.id = m.business_id
+			WHERE m.credential_id = $1 AND m.is_active AND m.has_access
+		ORDER BY 1 DESC LIMIT 1`, userID).Scan(&kind, &ref, &biz, &zone)
+	if err != nil {
+		return nil, fmt.Errorf("access of %s: %w", userID, translate(err))
+	}
+	a.Owner = kind == "owner"
+	if a.Owner {
+		a.OwnerID = ref
+	} else {
+		a.MemberID = ref
+	}
+	a.BusinessID, a.Timezone = bizStr(biz), zone.String
+	return &a, nil
+}
+
+// CreateOwner inserts an owner record.
+func (db *DB) CreateOwner(ctx context.Context, o *business.Owner) error {
+	_, err := db.write().ExecContext(ctx, `INSERT INTO owners (id, user_id, business_id, name, email, phone, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, o.ID, o.UserID, nullString(o.BusinessID), nullString(o.Name),
+		nullString(o.Email), nullString(o.Phone), micros(o.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("create owner: %w", translate(err))
+	}
+	return nil
+}
+
+// UpdateOwner stores an owner's business and profile.
+func (db *DB) UpdateOwner(ctx context.Context, o *business.Owner) error {
+	_, err := db.write().ExecContext(ctx, `UPDATE owners SET business_id = $2, name = $3, email = $4, phone = $5
+		WHERE id = $1`, o.ID, nullString(o.BusinessID), nullString(o.Name), nullString(o.Email), nullString(o.Phone))
+	if err != nil {
+		return fmt.Errorf("update owner: %w", translate(err))
+	}
+	return nil
+}
+
+// OwnerByUser returns the user's owner record, locked with lock.
+func (db *DB) OwnerByUser(ctx context.Context, userID string, lock bool) (*business.Owner, error) {
+	q := `SELECT id, user_id, business_id, name, email, phone, created_at FROM owners WHERE user_id = $1`
+	if lock {
+		q += db.dialect.forUpdate
+	}
+	var o business.Owner
+	var biz, name, email, phone sql.NullString
+	var created int64
+	err := db.read().QueryRowContext(ctx, q, userID).Scan(&o.ID, &o.UserID, &biz, &name, &email, &phone, &created)
+	if err != nil {
+		return nil, fmt.Errorf("owner of %s: %w", userID, translate(err))
+	}
+	o.BusinessID, o.Name, o.Email, o.Phone = bizStr(biz), bizStr(name), bizStr(email), bizStr(phone)
+	o.CreatedAt = fromMicros(created)
+	return &o, nil
+}
+
+// MemberByCredential reports whether the user is some member's login.
+func (db *DB) MemberByCredential(ctx context.Context, userID string) (bool, error) {
+	var n int
+	err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE credential_id = $1`, userID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("member of %s: %w", userID, err)
+	}
+	return n > 0, nil
+}
+
+const bizBusinessColumns = `id, legal_name, trade_name, cnpj, ie, im, postcode, city, state, address, phone,
+	email, is_active, timezone, created_at`
+
+func bizBusinessArgs(b *business.Business) []any {
+	return []any{b.ID, b.LegalName, b.TradeName, b.CNPJ, b.IE, b.IM, b.Postcode, b.City, b.State, b.Address,
+		b.Phone, nullString(b.Email), b.IsActive, b.Timezone, micros(b.CreatedAt)}
+}
+
+// CreateBusiness inserts a business.
+func (db *DB) CreateBusiness(ctx context.Context, b *business.Business) error {
+	_, err := db.write().ExecContext(ctx, `INSERT INTO businesses (`+bizBusinessColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`, bizBusinessArgs(b)...)
+	if err != nil {
+		return fmt.Errorf("create business: %w", translate(err))
+	}
+	return nil
+}
+
+// UpdateBusiness stores a business's fields (not its creation time).
+func (db *DB) UpdateBusiness(ctx context.Context, b *business.Business) error {
+	_, err := db.write().ExecContext(ctx, `UPDATE businesses SET legal_name = $2, trade_name = $3, cnpj = $4,
+		ie = $5, im = $6, postcode = $7, city = $8, state = $9, address = $10, phone = $11, email = $12,
+		is_active = $13, timezone = $14 WHERE id = $1`, bizBusinessArgs(b)[:14]...)
+	if err != nil {
+		return fmt.Errorf("update business: %w", translate(err))
+	}
+	return nil
+}
+
+// BusinessByID returns a business.
+func (db *DB) BusinessByID(ctx context.Context, id string) (*business.Business, error) {
+	var b business.Business
+	var email sql.NullString
+	var created int64
+	err := db.read().QueryRowContext(ctx, `SELECT `+bizBusinessColumns+` FROM businesses WHERE id = $1`, id).Scan(
+		&b.ID, &b.LegalName, &b.TradeName, &b.CNPJ, &b.IE, &b.IM, &b.Postcode, &b.City, &b.State, &b.Address,
+		&b.Phone, &email, &b.IsActive, &b.Timezone, &created)
+	if err != nil {
+		return nil, fmt.Errorf("business %s: %w", id, translate(err))
+	}
+	b.Email, b.CreatedAt = bizStr(email), fromMicros(created)
+	return &b, nil
+}
+
+// CreateCashAccount creates a business's first financial account.
+func (db *DB) CreateCashAccount(ctx context.Context, accountID, businessID, name string, at time.Time) error {
+	_, err := db.write().ExecContext(ctx, `INSERT INTO finance_accounts (id, business_id, name, balance, is_active, created_at)
+		VALUES ($1, $2, $3, 0, TRUE, $4)`, accountID, businessID, name, micros(at))
+	if err != nil {
+		return fmt.Errorf("create cash account: %w", translate(err))
+	}
+	return nil
+}
+
+var _ business.Store = (*DB)(nil)

@@ -1,0 +1,135 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/bursar/bursar/internal/business"
+	"github.com/bursar/bursar/internal/finance"
+	"github.com/bursar/bursar/internal/money"
+)
+
+// finTransactionSelect reads transactions with the names of what they refer to.
+const finTransactionSelect = `SELECT t.id, t.business_id, t.type, t.amount, t.description, t.account_id, a.name,
+	t.category_id, c.name, t.contact_id, ct.name, t.operator_id, u.name, t.payment_id, t.linked_id, t.created_at
+	FROM finance_transactions t
+	JOIN finance_accounts a ON a.id = t.account_id
+	JOIN users u ON u.id = t.operator_id
+	LEFT JOIN finance_categories c ON c.id = t.category_id
+	LEFT JOIN contacts ct ON ct.id = t.contact_id`
+
+func scanFinTransaction(sc interface{ Scan(...any) error }) (finance.Transaction, error) {
+	var t finance.Transaction
+	var amount, created int64
+	var catID, catName, contactID, contactName, payment, linked sql.NullString
+	err := sc.Scan(&t.ID, &t.BusinessID, &t.Type, &amount, &t.Description, &t.Account.ID, &t.Account.Name,
+		&catID, &catName, &contactID, &contactName, &t.Operator.ID, &t.Operator.Name, &payment, &linked, &created)
+	if err != nil {
+		return t, translate(err)
+	}
+	if catID.Valid {
+		t.Category = &finance.Ref{ID: catID.String, Name: catName.String}
+	}
+	if contactID.Valid {
+		t.Contact = &finance.Ref{ID: contactID.String, Name: contactName.String}
+	}
+	t.Amount, t.PaymentID, t.LinkedID, t.Timestamp = money.Cents(amount), bizStr(payment), bizStr(linked), fromMicros(created)
+	return t, nil
+}
+
+// finAmountText is the 2-place rendering of |amount| that amount searches match as a prefix
+// (conventions S10), computed here so that both engines compare the same text.
+func finAmountText(c money.Cents) string {
+	return max(c, -c).String()
+}
+
+// CreateFinanceTransaction inserts a transaction (its account's balance is the caller's).
+func (db *DB) CreateFinanceTransaction(ctx context.Context, t *finance.Transaction) error {
+	var cat, contact *string
+	if t.Category != nil {
+		cat = &t.Category.ID
+	}
+	if t.Contact != nil {
+		contact = &t.Contact.ID
+	}
+	_, err := db.write().ExecContext(ctx, `INSERT INTO finance_transactions (id, business_id, account_id,
+		category_id, contact_id, operator_id, payment_id, linked_id, type, amount, amount_text, description,
+		search_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		t.ID, t.BusinessID, t.Account.ID, nullString(cat), nullString(contact), t.Operator.ID, nullString(t.PaymentID),
+		nullString(t.LinkedID), string(t.Type), int64(t.Amount), finAmountText(t.Amount), t.Description,
+		business.Fold(t.Description), micros(t.Timestamp))
+	if err != nil {
+		return fmt.Errorf("create transaction: %w", translate(err))
+	}
+	return nil
+}
+
+// LinkFinanceTransaction points a transaction at its other transfer leg.
+func (db *DB) LinkFinanceTransaction(ctx context.Context, id, linkedID string) error {
+	_, err := db.write().ExecContext(ctx, `UPDATE finance_transactions SET linked_id = $2 WHERE id = $1`, id, linkedID)
+	if err != nil {
+		return fmt.Errorf("link transaction %s: %w", id, err)
+	}
+	return nil
+}
+
+// FinanceTransaction returns a transaction of the business.
+func (db *DB) FinanceTransaction(ctx context.Context, businessID, id string) (*finance.Transaction, error) {
+	t, err := scanFinTransaction(db.read().QueryRowContext(ctx, finTransactionSelect+`
+		WHERE t.id = $1 AND t.business_id = $2`, id, businessID))
+	if err != nil {
+		return nil, fmt.Errorf("transaction %s: %w", id, err)
+	}
+	return &t, nil
+}
+
+// DeleteFinanceTransactions deletes those of ids that are the business's transactions.
+func (db *DB) DeleteFinanceTransactions(ctx context.Context, businessID string, ids []string) (int, error) {
+	args := []any{businessID}
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args = append(args, id)
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	res, err := db.write().ExecContext(ctx, `DELETE FROM finance_transactions
+		WHERE business_id = $1 AND id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return 0, fmt.Errorf("delete transactions: %w", translate(err))
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// ListFinanceTransactions lists a business's transactions newest first. Count and page use the
+// (business_id, created_at, id) index; the filters narrow within the business.
+func (db *DB) ListFinanceTransactions(ctx context.Context, businessID string, f finance.Filter, p business.Page) ([]finance.Transaction, int, error) {
+	args := []any{businessID}
+	where := ` WHERE t.business_id = $1`
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Search != "" {
+		prefix := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Search) + "%"
+		canon := strings.ToUpper(f.Search)
+		where += ` AND (t.amount_text LIKE ` + arg(prefix) + ` ESCAPE '\' OR t.search_key LIKE ` +
+			arg(bizLikeContains(business.Fold(f.Search))) + ` ESCAPE '\' OR t.id = ` + arg(canon) + `)`
+	}
+	if f.AccountIDs != nil {
+		if len(f.AccountIDs) == 0 {
+			return nil, 0, nil
+		}
+		marks := make([]string, len(f.AccountIDs))
+		for i, id := range f.AccountIDs {
+			marks[i] = arg(id)
+		}
+		where += ` AND t.account_id IN (` + strings.Join(marks, ", ") + `)`
+	}
+	if f.Span != nil {
+		where += ` AND t.created_at >= ` + arg(micros(f.Span.From)) + ` AND t.created_at < ` + arg(micros(f.Span.To))
+	}
+	return bizPage(ctx, db.read(), `SELECT COUNT(*) FROM finance_transactions t`+where,
+		finTransactionSelect+where+` ORDER BY t.created_at DESC, t.id DESC`, args, p.Limit, p.Offset, scanFinTransaction)
+}
