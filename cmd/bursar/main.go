@@ -1,6 +1,7 @@
 // Command bursar serves the Budgets and Business finance APIs from one binary.
 //
-//	bursar [serve]   run the server (default)
+//	bursar [serve]   run the server and its background jobs (default)
+//	bursar worker    run only the background jobs
 //	bursar migrate   apply database migrations and exit
 //	bursar version   print the version
 package main
@@ -60,9 +61,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "version":
 		fmt.Fprintln(stdout, "bursar", versionString())
 		return nil
-	case "serve", "migrate":
+	case "serve", "migrate", "worker":
 	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate or version)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, worker, migrate or version)", cmd)
 	}
 	cfg, err := config.Load(args, getenv, stderr)
 	if err != nil {
@@ -78,9 +79,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
+	if err := migrateJobs(ctx, db); err != nil {
+		return err
+	}
 	log.Info("database ready", "engine", db.Engine())
-	if cmd == "migrate" {
+	switch cmd {
+	case "migrate":
 		return nil
+	case "worker":
+		return work(ctx, cfg, db, log)
 	}
 	return serve(ctx, cfg, db, log)
 }
@@ -122,6 +129,11 @@ func serve(ctx context.Context, cfg *config.Config, db *sqlstore.DB, log *slog.L
 	if err != nil {
 		return err
 	}
+	stopJobs, err := startJobs(ctx, cfg, db, log, reg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	log.Info("bursar listening", "addr", "http://"+ln.Addr().String(), "version", versionString())
 	if listening != nil {
 		listening(ln.Addr().String())
@@ -136,11 +148,28 @@ func serve(ctx context.Context, cfg *config.Config, db *sqlstore.DB, log *slog.L
 	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	err = srv.Shutdown(sctx)
+	if jerr := stopJobs(sctx); jerr != nil {
+		err = errors.Join(err, fmt.Errorf("stop jobs: %w", jerr))
+	}
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// work runs only the background jobs (bursar worker) until ctx ends.
+func work(ctx context.Context, cfg *config.Config, db *sqlstore.DB, log *slog.Logger) error {
+	stop, err := startJobs(ctx, cfg, db, log, prometheus.NewRegistry())
+	if err != nil {
+		return err
+	}
+	log.Info("bursar worker running")
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	return stop(sctx)
 }
 
 // rateLimits picks the limiter: Redis when REDIS_URL is set (shared by every instance), else memory.

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -37,7 +38,10 @@ type Config struct {
 	RateLimitDay        int
 	RateLimitAuthMinute int // sign-up and sign-in per client address
 	RateLimitAuthHour   int
-	RedisURL            string // shared rate limits when set
+	SMTPURL             string        // smtp:// or smtps:// URL; "" → e-mails are logged, not sent
+	MailFrom            string        // sender of e-mails
+	SummaryAt           time.Duration // daily summary time of day in the server zone, since midnight
+	RedisURL            string        // shared rate limits when set
 	TrustedProxies      []netip.Prefix
 }
 
@@ -66,6 +70,9 @@ var settings = []setting{
 	{"rate-limit-auth-hour", "BURSAR_RATE_LIMIT_AUTH_HOUR", "50", "sign-up and sign-in requests an hour per client address; 0 = off"},
 	{"redis-url", "REDIS_URL", "", "redis:// URL: rate limits shared by every instance (unset: in memory)"},
 	{"trusted-proxies", "BURSAR_TRUSTED_PROXIES", "", "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed"},
+	{"smtp-url", "BURSAR_SMTP_URL", "", "smtp://user:pass@host:587 (STARTTLS) or smtps://…:465 for e-mail; unset: e-mails are logged, not sent"},
+	{"mail-from", "BURSAR_MAIL_FROM", "bursar@localhost", "sender address of e-mails"},
+	{"summary-at", "BURSAR_SUMMARY_AT", "21:00", "local time (server zone) of the daily budgets summary e-mail, HH:MM"},
 	{"argon2-memory-kib", "BURSAR_ARGON2_MEMORY_KIB", "19456", "Argon2id memory in KiB"},
 	{"argon2-time", "BURSAR_ARGON2_TIME", "2", "Argon2id passes"},
 	{"argon2-threads", "BURSAR_ARGON2_THREADS", "1", "Argon2id threads"},
@@ -85,7 +92,7 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (*Config, 
 		vals[s.flag] = fs.String(s.flag, def, s.help+" ($"+s.env+")")
 	}
 	fs.Usage = func() {
-		fmt.Fprintf(usage, "Usage: bursar [serve|migrate|version] [flags]\n\nEvery flag can also be set by the environment variable shown.\n\n")
+		fmt.Fprintf(usage, "Usage: bursar [serve|worker|migrate|version] [flags]\n\nEvery flag can also be set by the environment variable shown.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -130,6 +137,20 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (*Config, 
 	}
 	c.RateLimitMinute, c.RateLimitDay = count("rate-limit-minute"), count("rate-limit-day")
 	c.RateLimitAuthMinute, c.RateLimitAuthHour = count("rate-limit-auth-minute"), count("rate-limit-auth-hour")
+	c.SMTPURL, c.MailFrom = get("smtp-url"), get("mail-from")
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			bad("smtp-url", errors.New("must be an smtp:// or smtps:// URL with a host"))
+		}
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		bad("mail-from", errors.New("must be an e-mail address"))
+	}
+	if at, err := time.Parse("15:04", get("summary-at")); err != nil {
+		bad("summary-at", errors.New("must be a time of day as HH:MM"))
+	} else {
+		c.SummaryAt = time.Duration(at.Hour())*time.Hour + time.Duration(at.Minute())*time.Minute
+	}
 	c.RedisURL = get("redis-url")
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
 		bad("redis-url", errors.New("must be a redis:// or rediss:// URL"))

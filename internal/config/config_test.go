@@ -18,7 +18,9 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "bursar.db" || c.Timezone != time.UTC ||
 		c.AccessTTL != time.Hour || c.RefreshTTL != 7*24*time.Hour || !c.RefreshRotation || c.MaxBody != 1<<20 ||
-		c.Argon.MemoryKiB != 19456 || c.Argon.Time != 2 || c.Argon.Threads != 1 || c.Secret != "" {
+		c.Argon.MemoryKiB != 19456 || c.Argon.Time != 2 || c.Argon.Threads != 1 || c.Secret != "" ||
+		c.SummaryAt != 21*time.Hour || c.MailFrom != "bursar@localhost" || c.SMTPURL != "" ||
+		c.RateLimitMinute != 60 || c.RateLimitDay != 1000 || c.RateLimitAuthMinute != 10 || c.RateLimitAuthHour != 50 {
 		t.Fatalf("defaults = %+v", c)
 	}
 }
@@ -46,6 +48,12 @@ func TestInvalidSettingsNameTheVariable(t *testing.T) {
 		"BURSAR_REFRESH_ROTATION":  {"BURSAR_REFRESH_ROTATION": "maybe"},
 		"BURSAR_MAX_BODY":          {"BURSAR_MAX_BODY": "0"},
 		"BURSAR_PUBLIC_URL":        {"BURSAR_PUBLIC_URL": "example.com"},
+		"BURSAR_SMTP_URL":          {"BURSAR_SMTP_URL": "mail.example.com"},
+		"BURSAR_MAIL_FROM":         {"BURSAR_MAIL_FROM": "not an address"},
+		"BURSAR_SUMMARY_AT":        {"BURSAR_SUMMARY_AT": "25:00"},
+		"REDIS_URL":                {"REDIS_URL": "localhost:6379"},
+		"BURSAR_TRUSTED_PROXIES":   {"BURSAR_TRUSTED_PROXIES": "10.0.0.0/33"},
+		"BURSAR_RATE_LIMIT_MINUTE": {"BURSAR_RATE_LIMIT_MINUTE": "-1"},
 		"BURSAR_ARGON2_MEMORY_KIB": {"BURSAR_ARGON2_THREADS": "4", "BURSAR_ARGON2_MEMORY_KIB": "8"},
 	}
 	for name, vars := range cases {
