@@ -117,7 +117,8 @@ func serve(ctx context.Context, cfg *config.Config, db *sqlstore.DB, log *slog.L
 		RequestTimeout: cfg.RequestTimeout, RateLimits: limits}, httpapi.Deps{
 		DB: db, Auth: authSvc, Budgets: budgets.NewService(db, clk),
 		Business: businessServices(db, clk, cfg, authSvc),
-		Products: productServices(db, clk, cfg, authSvc), Log: log, Registry: reg,
+		Products: productServices(db, clk, cfg, authSvc),
+		Billing:  billingServices(db, clk, cfg, authSvc), Log: log, Registry: reg,
 	})
 	srv := &http.Server{
 		Addr: cfg.Addr, Handler: api,

@@ -6,12 +6,18 @@
 // the transactions that change it, with the account rows locked (SELECT … FOR UPDATE on
 // PostgreSQL, in id order so that transfers cannot deadlock; SQLite's single writer already
 // serialises). A balance therefore always equals the sum of its account's transactions.
+//
+// A transaction may settle a receivable or payable (package billing): the payment's amount
+// paid, status and paid date change in the same database transaction, with the payment row
+// locked before the account rows on every path (create, settle, delete), so that settles and
+// transfers cannot deadlock either.
 package finance
 
 import (
 	"context"
 	"time"
 
+	"github.com/bursar/bursar/internal/billing"
 	"github.com/bursar/bursar/internal/business"
 	"github.com/bursar/bursar/internal/clock"
 	"github.com/bursar/bursar/internal/money"
@@ -86,8 +92,11 @@ type Filter struct {
 }
 
 // Store is the persistence finance needs. Every method that takes a businessID sees only that
-// business's objects and answers NotFound for others.
+// business's objects and answers NotFound for others. The billing.Ledger methods reach the
+// receivables and payables that transactions settle.
 type Store interface {
+	billing.Ledger
+
 	// FinanceTx runs fn in one write transaction with a Store bound to it.
 	FinanceTx(ctx context.Context, fn func(tx Store) error) error
 

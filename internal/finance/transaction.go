@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bursar/bursar/internal/apperr"
+	"github.com/bursar/bursar/internal/billing"
 	"github.com/bursar/bursar/internal/business"
 	"github.com/bursar/bursar/internal/business/field"
 	"github.com/bursar/bursar/internal/id"
@@ -50,6 +51,7 @@ type checked struct {
 	to          string // transfers only
 	category    *string
 	contact     *string
+	payment     *string // the receivable or payable it settles
 }
 
 func checkTransaction(in TransactionInput) (*checked, error) {
@@ -65,26 +67,11 @@ func checkTransaction(in TransactionInput) (*checked, error) {
 			f.Add("type", field.ChoiceMsg(t))
 		}
 	}
-	switch {
-	case !in.Amount.Set:
-		f.Add("amount", apperr.MsgRequired)
-	case in.Amount.Null:
-		f.Add("amount", apperr.MsgNull)
-	case in.Amount.V == 0:
-		f.Add("amount", MsgAmountZero)
-	case in.Amount.V.WholeDigits() > MaxAmountDigits:
-		f.Add("amount", "Ensure that there are no more than 10 digits before the decimal point.")
-	default:
-		c.amount = max(in.Amount.V, -in.Amount.V)
-	}
+	c.amount = checkAmount(f, in.Amount)
 	if d, ok := field.Required(f, "description", in.Description, 255, field.Create); ok {
 		c.description = d
 	}
-	if !in.Account.Set || in.Account.Null || in.Account.V == "" {
-		field.Required(f, "account", in.Account, 26, field.Create)
-	} else if acc, _ := field.Ref(f, "account", in.Account, field.Create); acc != nil {
-		c.account = *acc
-	}
+	c.account = checkAccount(f, in.Account)
 	c.category, _ = field.Ref(f, "category", in.Category, field.Create)
 	c.contact, _ = field.Ref(f, "contact", in.Contact, field.Create)
 	if c.typ == Transfer {
@@ -95,14 +82,9 @@ func checkTransaction(in TransactionInput) (*checked, error) {
 			}
 		}
 	}
-	if in.Payment.Has() && in.Payment.V != "" {
-		// Billing (receivables and payables) is not part of Bursar yet, so no payment exists
-		// in any business; a transfer never settles one (S22).
-		if c.typ == Transfer {
-			f.Add("payment", MsgTransferPayment)
-		} else {
-			f.Add("payment", field.NoSuchObject(in.Payment.V))
-		}
+	c.payment, _ = field.Ref(f, "payment", in.Payment, field.Create)
+	if c.payment != nil && c.typ == Transfer {
+		f.Add("payment", MsgTransferPayment)
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
@@ -113,7 +95,9 @@ func checkTransaction(in TransactionInput) (*checked, error) {
 // CreateTransaction records a credit, a debit, or a transfer (both legs), and moves the
 // balances, all in one database transaction with the accounts locked. Every referenced object
 // must be an active one of the caller's business (defect 2, S22); nothing is written otherwise
-// (defect 10). For a transfer, the answer is the source leg.
+// (defect 10). For a transfer, the answer is the source leg. A credit may settle a receivable
+// and a debit a payable (payment): the payment is locked first and follows the settle rules
+// (S22, billing.Payment.Pay).
 func (s *Service) CreateTransaction(ctx context.Context, a *business.Actor, in TransactionInput) (*Transaction, error) {
 	c, err := checkTransaction(in)
 	if err != nil {
@@ -121,56 +105,84 @@ func (s *Service) CreateTransaction(ctx context.Context, a *business.Actor, in T
 	}
 	var out *Transaction
 	err = s.store.FinanceTx(ctx, func(tx Store) error {
+		f := apperr.Fields{}
+		var p *billing.Payment
+		if c.payment != nil {
+			var err error
+			if p, err = lockPayment(ctx, tx, f, a.BusinessID, c, in.Payment.V); err != nil {
+				return err
+			}
+		}
 		accs, err := s.lockAccounts(ctx, tx, a.BusinessID, c, in)
-		if err != nil {
+		if err != nil && !f.Merge(err) {
 			return err
 		}
-		now := s.clock.Now()
-		t := &Transaction{ID: id.New(), BusinessID: a.BusinessID, Type: c.typ, Amount: c.amount,
-			Description: c.description, Account: Ref{ID: c.account}, Operator: Ref{ID: a.UserID}, Timestamp: now}
-		if c.category != nil {
-			t.Category = &Ref{ID: *c.category}
-		}
-		if c.contact != nil {
-			t.Contact = &Ref{ID: *c.contact}
-		}
-		var legs []*Transaction
-		switch c.typ {
-		case Debit:
-			t.Amount = -c.amount
-			legs = []*Transaction{t}
-		case Credit:
-			legs = []*Transaction{t}
-		case Transfer:
-			src, dst := accs[c.account], accs[c.to]
-			t.Amount = -c.amount
-			t.Description = "Transfer Sent to " + dst.Name + " • " + c.description
-			recv := &Transaction{ID: id.New(), BusinessID: a.BusinessID, Type: Transfer, Amount: c.amount,
-				Description: "Transfer Received from " + src.Name + " • " + c.description,
-				Account:     Ref{ID: c.to}, Operator: t.Operator, Timestamp: now, LinkedID: &t.ID}
-			legs = []*Transaction{t, recv}
-		}
-		ok, err := s.move(ctx, tx, accs, legs, 1)
-		if err != nil {
+		if err := f.Err(); err != nil {
 			return err
 		}
-		if !ok {
-			return apperr.Field("amount", MsgBalanceRange)
-		}
-		for _, l := range legs {
-			if err := tx.CreateFinanceTransaction(ctx, l); err != nil {
-				return err
-			}
-		}
-		if len(legs) == 2 {
-			if err := tx.LinkFinanceTransaction(ctx, t.ID, legs[1].ID); err != nil {
-				return err
-			}
-		}
-		out, err = tx.FinanceTransaction(ctx, a.BusinessID, t.ID)
+		out, err = s.record(ctx, tx, a, c, accs, p)
 		return err
 	})
 	return out, err
+}
+
+// record writes the transaction c (both legs of a transfer) on the locked accounts, moves their
+// balances, and pays its amount on the locked payment p (nil when it settles none).
+func (s *Service) record(ctx context.Context, tx Store, a *business.Actor, c *checked, accs map[string]*Account, p *billing.Payment) (*Transaction, error) {
+	now := s.clock.Now()
+	t := &Transaction{ID: id.New(), BusinessID: a.BusinessID, Type: c.typ, Amount: c.amount,
+		Description: c.description, Account: Ref{ID: c.account}, Operator: Ref{ID: a.UserID}, Timestamp: now,
+		PaymentID: c.payment}
+	if c.category != nil {
+		t.Category = &Ref{ID: *c.category}
+	}
+	if c.contact != nil {
+		t.Contact = &Ref{ID: *c.contact}
+	}
+	var legs []*Transaction
+	switch c.typ {
+	case Debit:
+		t.Amount = -c.amount
+		legs = []*Transaction{t}
+	case Credit:
+		legs = []*Transaction{t}
+	case Transfer:
+		src, dst := accs[c.account], accs[c.to]
+		t.Amount = -c.amount
+		t.Description = "Transfer Sent to " + dst.Name + " • " + c.description
+		recv := &Transaction{ID: id.New(), BusinessID: a.BusinessID, Type: Transfer, Amount: c.amount,
+			Description: "Transfer Received from " + src.Name + " • " + c.description,
+			Account:     Ref{ID: c.to}, Operator: t.Operator, Timestamp: now, LinkedID: &t.ID}
+		legs = []*Transaction{t, recv}
+	}
+	if p != nil {
+		if err := p.Pay(c.amount, now, a.Location, "amount"); err != nil {
+			return nil, err
+		}
+	}
+	ok, err := s.move(ctx, tx, accs, legs, 1)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, apperr.Field("amount", MsgBalanceRange)
+	}
+	for _, l := range legs {
+		if err := tx.CreateFinanceTransaction(ctx, l); err != nil {
+			return nil, err
+		}
+	}
+	if len(legs) == 2 {
+		if err := tx.LinkFinanceTransaction(ctx, t.ID, legs[1].ID); err != nil {
+			return nil, err
+		}
+	}
+	if p != nil {
+		if err := tx.SetPaymentPaid(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	return tx.FinanceTransaction(ctx, a.BusinessID, t.ID)
 }
 
 // lockAccounts locks the accounts c names, in id order (so that two transfers between the
@@ -254,12 +266,20 @@ func (s *Service) Transaction(ctx context.Context, a *business.Actor, transactio
 }
 
 // DeleteTransaction deletes a transaction, and the other leg of a transfer, and takes their
-// amounts back off the balances, in one database transaction with the accounts locked.
+// amounts back off the balances and off the payment it settled (its status re-derived, so an
+// overdue payment stays overdue, defect 19), in one database transaction with the payment and
+// then the accounts locked.
 func (s *Service) DeleteTransaction(ctx context.Context, a *business.Actor, transactionID string) error {
 	return s.store.FinanceTx(ctx, func(tx Store) error {
 		t, err := tx.FinanceTransaction(ctx, a.BusinessID, transactionID)
 		if err != nil {
 			return notFound(err, MsgDeleteNotFound)
+		}
+		var p *billing.Payment // locked before the accounts, as everywhere
+		if t.PaymentID != nil {
+			if p, err = tx.LockPayment(ctx, a.BusinessID, *t.PaymentID); err != nil {
+				return err
+			}
 		}
 		legs := []*Transaction{t}
 		if t.LinkedID != nil {
@@ -300,7 +320,11 @@ func (s *Service) DeleteTransaction(ctx context.Context, a *business.Actor, tran
 		if err == nil && !ok {
 			err = apperr.New(apperr.Conflict, MsgDeleteRange)
 		}
-		return err
+		if err != nil || p == nil {
+			return err
+		}
+		p.Unpay(max(t.Amount, -t.Amount), s.clock.Now(), a.Location)
+		return tx.SetPaymentPaid(ctx, p)
 	})
 }
 

@@ -41,6 +41,7 @@ type Deps struct {
 	Budgets  *budgets.Service
 	Business BusinessServices // the Business family's services (business.go)
 	Products ProductServices  // products and inventory (products.go)
+	Billing  BillingServices  // payables and receivables (billing.go)
 	Log      *slog.Logger
 	Registry *prometheus.Registry // metrics are registered here and served at /metrics
 }
@@ -53,6 +54,7 @@ type Server struct {
 	budgets *budgets.Service
 	biz     BusinessServices
 	prod    ProductServices
+	bill    BillingServices
 	log     *slog.Logger
 	metrics *metrics
 	handler http.Handler
@@ -65,7 +67,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // New builds the server and its routes.
 func New(cfg Config, d Deps) *Server {
-	s := &Server{cfg: cfg, db: d.DB, auth: d.Auth, budgets: d.Budgets, biz: d.Business, prod: d.Products, log: d.Log, metrics: newMetrics(d.Registry)}
+	s := &Server{cfg: cfg, db: d.DB, auth: d.Auth, budgets: d.Budgets, biz: d.Business, prod: d.Products, bill: d.Billing, log: d.Log, metrics: newMetrics(d.Registry)}
 	s.general, s.authPolicies = cfg.RateLimits.general(), cfg.RateLimits.auth()
 	s.signInPolicies = append(append([]ratelimit.Policy{}, s.general...), s.authPolicies...)
 	rt := newRouter(s)
@@ -74,6 +76,7 @@ func New(cfg Config, d Deps) *Server {
 	s.budgetsRoutes(rt)  // budgets routes: implemented in budgets.go
 	s.businessRoutes(rt) // business routes: implemented in business*.go
 	s.productRoutes(rt)  // products and inventory: implemented in products*.go
+	s.billingRoutes(rt)  // payables and receivables: implemented in billing*.go
 	s.handler = s.requestID(s.observe(s.recoverPanics(s.deadline(rt))))
 	return s
 }

@@ -69,7 +69,8 @@ func newTestEnvWith(t *testing.T, db *sqlstore.DB, tweak func(*auth.Config), hc 
 	}
 	s := New(hc,
 		Deps{DB: db, Auth: a, Budgets: budgets.NewService(db, clock.Real{}), Business: testBusinessServices(t, db, a),
-			Products: testProductServices(t, db, a), Log: log, Registry: prometheus.NewRegistry()})
+			Products: testProductServices(t, db, a),
+			Billing:  testBillingServices(t, db, a), Log: log, Registry: prometheus.NewRegistry()})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return &testEnv{t: t, srv: srv, db: db, auth: a}
