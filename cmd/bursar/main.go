@@ -3,6 +3,7 @@
 //	bursar [serve]   run the server and its background jobs (default)
 //	bursar worker    run only the background jobs
 //	bursar migrate   apply database migrations and exit
+//	bursar bench     load-test a running server
 //	bursar version   print the version
 package main
 
@@ -61,9 +62,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "version":
 		fmt.Fprintln(stdout, "bursar", versionString())
 		return nil
+	case "bench":
+		return runBench(ctx, args, getenv, stdout, stderr)
 	case "serve", "migrate", "worker":
 	default:
-		return fmt.Errorf("unknown command %q (want serve, worker, migrate or version)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, worker, migrate, bench or version)", cmd)
 	}
 	cfg, err := config.Load(args, getenv, stderr)
 	if err != nil {

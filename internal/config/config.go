@@ -92,7 +92,7 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (*Config, 
 		vals[s.flag] = fs.String(s.flag, def, s.help+" ($"+s.env+")")
 	}
 	fs.Usage = func() {
-		fmt.Fprintf(usage, "Usage: bursar [serve|worker|migrate|version] [flags]\n\nEvery flag can also be set by the environment variable shown.\n\n")
+		fmt.Fprintf(usage, "Usage: bursar [serve|worker|migrate|bench|version] [flags]\n\nEvery flag can also be set by the environment variable shown.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -1,0 +1,186 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/bursar/bursar/internal/money"
+	"github.com/bursar/bursar/internal/store/sqlstore"
+)
+
+// flow is one generated cash flow. Preparation over HTTP and a direct load generate the same
+// flows for the same index, so their sums can be checked against the API.
+type flow struct {
+	name     string
+	amount   money.Cents
+	typ      int // 1 income, 2 expense (budgets.Income, budgets.Expense)
+	category string
+}
+
+// flowAt returns the i-th generated cash flow: a third are incomes, amounts between 1.00 and
+// 999.99, and every fourth has no category.
+func flowAt(i int, categories []string) flow {
+	f := flow{name: "Flow " + strconv.Itoa(i), amount: money.Cents(100 + (i*7919)%99900), typ: 2}
+	if i%3 == 0 {
+		f.typ = 1
+	}
+	if len(categories) > 0 && i%4 != 3 {
+		f.category = categories[i%len(categories)]
+	}
+	return f
+}
+
+func (f flow) totals() Totals {
+	if f.typ == 1 {
+		return Totals{Count: 1, Incomes: f.amount}
+	}
+	return Totals{Count: 1, Expenses: f.amount}
+}
+
+// FlowLoad describes a direct load of cash flows into one budget.
+type FlowLoad struct {
+	BudgetID   string
+	Categories []string // of that budget; flows are spread over them
+	N          int      // rows to insert
+	Batch      int      // rows per transaction
+	// The rows' ids (ULIDs) and created_at are spread evenly over [End−Span, End), oldest first,
+	// so they sort below anything the server creates later.
+	End  time.Time
+	Span time.Duration
+}
+
+// rowsPerInsert is the rows of one multi-row INSERT: 8 columns each stays far below SQLite's
+// 32,766 and PostgreSQL's 65,535 bound parameters.
+const rowsPerInsert = 500
+
+const flowInsert = `INSERT INTO cash_flows (id, budget_id, category_id, name, description, amount, type, created_at) VALUES `
+
+// LoadCashFlows inserts l.N cash flows straight into the cash_flows table of db (SQLite or
+// PostgreSQL, the server's own schema) in transactions of l.Batch rows, each made of multi-row
+// INSERTs, and returns their count and sums. progress, when not nil, is told of each committed
+// batch.
+//
+// The budgets store keeps each budget's incomes, expenses and cash_flow_count on its row, updated
+// in the transaction of every cash-flow write (internal/store/sqlstore/budgets_flows.go); each
+// batch adds its rows to them in its own transaction, so the API answers consistently after a
+// load, and during one. The bench checks that through the API after loading (verifyHot).
+func LoadCashFlows(ctx context.Context, store *sqlstore.DB, l FlowLoad, progress func(rows int)) (Totals, error) {
+	var t Totals
+	var one int
+	db := store.Writer()
+	err := db.QueryRowContext(ctx, `SELECT 1 FROM budgets WHERE id = $1`, l.BudgetID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, fmt.Errorf("direct load: budget %s is not in this database; --direct must name the database the server uses", l.BudgetID)
+	}
+	if err != nil {
+		return t, fmt.Errorf("direct load: %w", err)
+	}
+	if l.Batch < 1 {
+		l.Batch = rowsPerInsert
+	}
+	if l.Span <= 0 {
+		l.Span = time.Duration(l.N) * time.Millisecond
+	}
+	start := l.End.Add(-l.Span)
+	entropy := ulid.Monotonic(rand.NewChaCha8([32]byte{}), 0)
+	// modernc's SQLite looks every $n placeholder up by name as it binds it, a cost that grows
+	// with the statement's placeholders; anonymous ones it binds by position.
+	numbered := store.Engine() == sqlstore.Postgres
+	for done := 0; done < l.N; {
+		n := min(l.Batch, l.N-done)
+		bt, err := insertBatch(ctx, db, numbered, l, start, entropy, done, n)
+		if err != nil {
+			return t, fmt.Errorf("direct load: rows %d–%d: %w", done, done+n-1, err)
+		}
+		t.add(bt)
+		done += n
+		if progress != nil {
+			progress(n)
+		}
+	}
+	return t, nil
+}
+
+// insertBatch inserts rows [from, from+n) in one transaction.
+func insertBatch(ctx context.Context, db *sql.DB, numbered bool, l FlowLoad, start time.Time, entropy *ulid.MonotonicEntropy,
+	from, n int) (Totals, error) {
+	var t Totals
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return t, err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	stmts := map[int]*sql.Stmt{}
+	args := make([]any, 0, 8*rowsPerInsert)
+	for i := from; i < from+n; i += rowsPerInsert {
+		rows := min(rowsPerInsert, from+n-i)
+		st, ok := stmts[rows]
+		if !ok {
+			if st, err = tx.PrepareContext(ctx, flowInsert+valuesList(rows, 8, numbered)); err != nil {
+				return t, err
+			}
+			stmts[rows] = st
+		}
+		args = args[:0]
+		for k := i; k < i+rows; k++ {
+			f := flowAt(k, l.Categories)
+			at := start.Add(time.Duration(float64(l.Span) * float64(k) / float64(l.N)))
+			id, err := ulid.New(ulid.Timestamp(at), entropy)
+			if err != nil {
+				return t, err
+			}
+			var category any
+			if f.category != "" {
+				category = f.category
+			}
+			args = append(args, id.String(), l.BudgetID, category, f.name, "", int64(f.amount), f.typ,
+				ulid.Time(id.Time()).UnixMicro())
+			t.add(f.totals())
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return t, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, budgetAggregates, l.BudgetID, int64(t.Incomes), int64(t.Expenses), t.Count); err != nil {
+		return t, fmt.Errorf("budget totals: %w", err)
+	}
+	return t, tx.Commit()
+}
+
+// budgetAggregates adds a batch to the budget's stored totals and count, as sqlstore's
+// addToBudget does for one cash flow.
+const budgetAggregates = `UPDATE budgets SET incomes = incomes + $2, expenses = expenses + $3,
+	cash_flow_count = cash_flow_count + $4 WHERE id = $1`
+
+// valuesList renders "($1, …, $cols), (…)" for rows rows, or "(?, …), (…)" unless numbered.
+func valuesList(rows, cols int, numbered bool) string {
+	var b strings.Builder
+	b.Grow(rows * cols * 6)
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			if !numbered {
+				b.WriteByte('?')
+				continue
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(r*cols + c + 1))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
