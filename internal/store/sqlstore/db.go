@@ -40,6 +40,8 @@ type querier interface {
 type pools struct {
 	w, r    *sql.DB // writer and reader; the same pool on PostgreSQL
 	dialect dialect
+	// prepared-statement caches of the writer and the reader (SQLite only; nil on PostgreSQL)
+	wc, rc *stmtCache
 }
 
 // DB is the store. Outside a transaction reads use the reader pool and writes the writer; inside
@@ -113,7 +115,7 @@ func openSQLite(dsn string) (*pools, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
-	return &pools{w: w, r: r, dialect: dialect{engine: SQLite}}, nil
+	return &pools{w: w, r: r, dialect: dialect{engine: SQLite}, wc: newStmtCache(w), rc: newStmtCache(r)}, nil
 }
 
 // Engine reports which engine the store runs on.
@@ -141,6 +143,10 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	if db.wc != nil {
+		db.wc.close()
+		db.rc.close()
+	}
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
@@ -150,14 +156,22 @@ func (db *DB) Close() error {
 
 func (db *DB) read() querier {
 	if db.tx != nil {
-		return db.tx
+		return db.write()
+	}
+	if db.rc != nil {
+		return cachedPool{db.rc}
 	}
 	return db.r
 }
 
 func (db *DB) write() querier {
-	if db.tx != nil {
+	switch {
+	case db.tx != nil && db.wc != nil:
+		return cachedTx{db.tx, db.wc}
+	case db.tx != nil:
 		return db.tx
+	case db.wc != nil:
+		return cachedPool{db.wc}
 	}
 	return db.w
 }
@@ -178,6 +192,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *DB) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", translate(err))
+	}
+	if db.wc != nil {
+		db.wc.flush(ctx)
 	}
 	return nil
 }
