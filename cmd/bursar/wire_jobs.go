@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/bursar/bursar/internal/billing"
 	"github.com/bursar/bursar/internal/clock"
 	"github.com/bursar/bursar/internal/config"
 	"github.com/bursar/bursar/internal/jobs"
@@ -42,6 +43,7 @@ func startJobs(ctx context.Context, cfg *config.Config, db *sqlstore.DB, log *sl
 	r := jobs.NewRegistry()
 	jobs.RegisterSummary(r, summary.NewService(db, sender, cfg.MailFrom, clk, log),
 		jobs.Daily{At: cfg.SummaryAt, Loc: cfg.Timezone}, clk, log)
+	jobs.RegisterStatusRefresh(r, billing.NewService(db, clk), clk, log)
 
 	client, err := jobs.New(jdb, r, jobs.Config{Log: log, Metrics: reg})
 	if err == nil {
@@ -52,7 +54,8 @@ func startJobs(ctx context.Context, cfg *config.Config, db *sqlstore.DB, log *sl
 		return nil, err
 	}
 	log.Info("background jobs started", "summary_at", fmt.Sprintf("%02d:%02d", int(cfg.SummaryAt.Hours()), int(cfg.SummaryAt.Minutes())%60),
-		"timezone", cfg.Timezone.String(), "smtp", cfg.SMTPURL != "")
+		"timezone", cfg.Timezone.String(), "smtp", cfg.SMTPURL != "",
+		"payment_status_refresh_every", jobs.StatusRefreshEvery.String())
 	return func(ctx context.Context) error {
 		defer done()
 		return client.Stop(ctx)

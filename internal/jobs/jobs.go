@@ -11,6 +11,8 @@
 //
 // # Adding a periodic job
 //
+// The payment status refresh (statusrefresh.go) is a complete example of what follows.
+//
 // First the args: a struct with a stable Kind() and an InsertOpts() whose UniqueOpts make a
 // second insert for the same period a no-op, usually Once() with args that name the period:
 //
