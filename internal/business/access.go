@@ -9,6 +9,10 @@ import (
 	"github.com/bursar/bursar/internal/auth"
 )
 
+// MsgBusinessInactive answers a write to a deactivated business, and any request of its
+// members (defect 8).
+const MsgBusinessInactive = "This business is inactive."
+
 // MsgNoBusiness answers a caller whose owner record has no business (business-api.md §1.2;
 // HTTP 404 with body status 404, defect 24).
 const MsgNoBusiness = "Owner does not have a business."
@@ -33,11 +37,25 @@ type Actor struct {
 	Owner      bool
 	BusinessID string         // "" only for NeedOwner without a business
 	Location   *time.Location // the business's zone (S26); the server's without a business
+	// Inactive: the business is deactivated. Its owner may read everything and change the
+	// business itself (PATCH /business {"is_active": true} reactivates it); any other write
+	// is refused (see Writable).
+	Inactive bool
+}
+
+// Writable returns nil when the actor may change the business's data, else a Forbidden
+// error: a deactivated business is read-only until its owner reactivates it (defect 8).
+func (a *Actor) Writable() error {
+	if a.Inactive {
+		return apperr.New(apperr.Forbidden, MsgBusinessInactive)
+	}
+	return nil
 }
 
 // Authorize says whether u may act with permission need, and as whom. A member asking for an
 // owner permission, and a user who is neither owner nor member with access, are Forbidden
-// (defect 27); an owner without a business is NotFound MsgNoBusiness where one is needed.
+// (defect 27); an owner without a business is NotFound MsgNoBusiness where one is needed. The
+// members of a deactivated business are Forbidden; its owner gets an Inactive actor.
 func (s *Service) Authorize(ctx context.Context, u *auth.User, need Need) (*Actor, error) {
 	acc, err := s.store.UserAccess(ctx, u.ID)
 	if apperr.IsKind(err, apperr.NotFound) {
@@ -57,8 +75,13 @@ func (s *Service) Authorize(ctx context.Context, u *auth.User, need Need) (*Acto
 		a.Location = s.scopes.load(s.zone)
 		return a, nil
 	}
+	if acc.BusinessInactive && !acc.Owner {
+		// Members of a deactivated business lose their access with it (defect 8).
+		return nil, apperr.New(apperr.Forbidden, MsgBusinessInactive)
+	}
 	a.BusinessID = *acc.BusinessID
 	a.Location = s.scopes.load(acc.Timezone)
+	a.Inactive = acc.BusinessInactive
 	return a, nil
 }
 

@@ -124,6 +124,8 @@ type Access struct {
 	MemberID   string  // when a member
 	BusinessID *string // nil for an owner without a business
 	Timezone   string  // the business's zone, when there is a business
+	// BusinessInactive: the business was deactivated (DELETE /business)
+	BusinessInactive bool
 }
 
 // Store is the persistence the business domain needs. Lookups that take a businessID return

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/bursar/bursar/internal/apperr"
@@ -79,8 +80,21 @@ func (s *Server) asActor(need business.Need, h bizActorHandler) handlerFunc {
 		if err != nil {
 			return err
 		}
+		// A deactivated business is read-only but for /business itself, where its owner
+		// reactivates it, and the owner's own account and profile (defect 8).
+		if need != business.NeedOwner && r.Method != http.MethodGet && r.Method != http.MethodHead && !isBusinessPath(r.URL.Path) {
+			if err := a.Writable(); err != nil {
+				return err
+			}
+		}
 		return h(w, r, a)
 	}
+}
+
+// isBusinessPath reports whether path is /business or /business/settings (trailing slash optional).
+func isBusinessPath(path string) bool {
+	path = strings.TrimSuffix(path, "/")
+	return path == "/business" || path == "/business/settings"
 }
 
 // bizReadOnly are the keys a Business-family client may echo back: accepted, ignored, never a

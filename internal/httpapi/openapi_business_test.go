@@ -436,6 +436,9 @@ func TestOpenAPIConformanceBusiness(t *testing.T) {
 		c.call("GET", "/contacts?search=carla", nil, w.owner, 200) // inactive contacts still listed
 		c.call("DELETE", "/business", nil, w.owner, 200)
 		c.call("GET", "/business", nil, w.owner, 200)
+		c.call("POST", "/finance/categories", map[string]any{"name": "Late"}, w.owner, 403).wantMessage(t, "This business is inactive.")
+		c.call("GET", "/finance/categories", nil, w.member, 403).wantMessage(t, "This business is inactive.")
+		c.call("PATCH", "/business", map[string]any{"is_active": true}, w.owner, 200)
 
 		// Generic errors on Business routes: unknown sub-paths, 415, 413, malformed bodies.
 		c.call("GET", "/contacts/customers/"+fake+"/orders", nil, w.owner, 404).wantMessage(t, "Not found.")

@@ -61,14 +61,15 @@ func (db *DB) UserAccess(ctx context.Context, userID string) (*business.Access, 
 	var kind string
 	var ref string
 	var biz, zone sql.NullString
+	var active sql.NullBool
 	err := db.read().QueryRowContext(ctx, `
-		SELECT 'owner', o.id, o.business_id, b.timezone FROM owners o
+		SELECT 'owner', o.id, o.business_id, b.timezone, b.is_active FROM owners o
 			LEFT JOIN businesses b ON b.id = o.business_id WHERE o.user_id = $1
 		UNION ALL
-		SELECT 'member', m.id, m.business_id, b.timezone FROM members m
+		SELECT 'member', m.id, m.business_id, b.timezone, b.is_active FROM members m
 			JOIN businesses b ON b.id = m.business_id
 			WHERE m.credential_id = $1 AND m.is_active AND m.has_access
-		ORDER BY 1 DESC LIMIT 1`, userID).Scan(&kind, &ref, &biz, &zone)
+		ORDER BY 1 DESC LIMIT 1`, userID).Scan(&kind, &ref, &biz, &zone, &active)
 	if err != nil {
 		return nil, fmt.Errorf("access of %s: %w", userID, translate(err))
 	}
@@ -78,7 +79,7 @@ func (db *DB) UserAccess(ctx context.Context, userID string) (*business.Access, 
 	} else {
 		a.MemberID = ref
 	}
-	a.BusinessID, a.Timezone = bizStr(biz), zone.String
+	a.BusinessID, a.Timezone, a.BusinessInactive = bizStr(biz), zone.String, biz.Valid && !active.Bool
 	return &a, nil
 }
 
