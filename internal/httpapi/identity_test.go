@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"net/http"
 	"net/url"
 	"slices"
@@ -177,11 +179,13 @@ func TestVerifyAndSignOut(t *testing.T) {
 			return s
 		}
 		bad := map[string]string{
-			"tampered":     p.Access[:len(p.Access)-2] + "xx",
-			"alg none":     forged(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, time.Now().Add(time.Hour)),
-			"other secret": forged(jwt.SigningMethodHS256, []byte(strings.Repeat("z", 32)), time.Now().Add(time.Hour)),
-			"expired":      forged(jwt.SigningMethodHS256, secret, time.Now().Add(-time.Hour)),
-			"garbage":      "abc",
+			"tampered":                p.Access[:len(p.Access)-2] + "xx",
+			"alg none":                forged(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, time.Now().Add(time.Hour)),
+			"other secret":            forged(jwt.SigningMethodHS256, []byte(strings.Repeat("z", 32)), time.Now().Add(time.Hour)),
+			"expired":                 forged(jwt.SigningMethodHS256, secret, time.Now().Add(-time.Hour)),
+			"garbage":                 "abc",
+			"RS256 (HS/RS confusion)": forged(jwt.SigningMethodRS256, rsaKey(t), time.Now().Add(time.Hour)),
+			"HS512, same secret":      forged(jwt.SigningMethodHS512, secret, time.Now().Add(time.Hour)),
 		}
 		for name, tok := range bad {
 			t.Run(name, func(t *testing.T) {
@@ -192,6 +196,10 @@ func TestVerifyAndSignOut(t *testing.T) {
 					t.Fatalf("/me answered %s", r.Body)
 				}
 			})
+		}
+		// A refresh token verifies (it is valid), but is no access token.
+		if r := e.do("GET", "/me", nil, p.Refresh); r.Status != http.StatusUnauthorized || r.errorMessage() != "Given token not valid for any token type" {
+			t.Fatalf("/me with the refresh token answered %d %s", r.Status, r.Body)
 		}
 		// Sign-out revokes the refresh token, its session's access tokens, and nothing else.
 		other := e.signIn("alice")
@@ -315,4 +323,14 @@ func TestAuthorizationHeader(t *testing.T) {
 			}
 		}
 	})
+}
+
+// rsaKey returns a throwaway RSA key, to forge RS256 tokens.
+func rsaKey(t *testing.T) *rsa.PrivateKey {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
