@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -48,7 +47,7 @@ func newTestEnv(t *testing.T, db *sqlstore.DB, tweak func(*auth.Config)) *testEn
 // rate limits).
 func newTestEnvWith(t *testing.T, db *sqlstore.DB, tweak func(*auth.Config), hc Config) *testEnv {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := suiteLogger() // every test server logs at debug level into the suite's log (logscan_test.go)
 	cfg := auth.Config{Secret: bytes.Repeat([]byte("k"), 32), AccessTTL: time.Hour, RefreshTTL: 24 * time.Hour,
 		Rotation: true, Argon: testArgon}
 	if tweak != nil {
