@@ -25,8 +25,13 @@ type ProductServices struct {
 func (s *Server) productRoutes(rt *router) {
 	routes := s.newProdRoutes()
 	h := s.handle(func(w http.ResponseWriter, r *http.Request) error { return s.prodDispatch(routes, w, r) })
-	rt.raw("/products", h)
-	rt.raw("/products/{rest...}", h)
+	rt.mux.Handle("/products", h)
+	rt.mux.Handle("/products/{rest...}", h)
+	for _, r := range routes.all() {
+		for m := range r.methods {
+			rt.patterns = append(rt.patterns, m+" "+r.pattern)
+		}
+	}
 }
 
 // prodEndpoint is one method of a products route: the permission it needs and its handler.
@@ -58,6 +63,12 @@ func (r *prodRoute) allow() string {
 type prodRoutes struct {
 	products, product, categories, category, costs, cost *prodRoute
 	inventories, inventory, movements, movement          *prodRoute
+}
+
+// all returns every products route.
+func (rs *prodRoutes) all() []*prodRoute {
+	return []*prodRoute{rs.products, rs.product, rs.categories, rs.category, rs.costs, rs.cost,
+		rs.inventories, rs.inventory, rs.movements, rs.movement}
 }
 
 func (s *Server) newProdRoutes() *prodRoutes {

@@ -58,6 +58,7 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	handler http.Handler
+	routes  []string // "METHOD /path" of every route, in registration order
 	// rate-limit policies in effect, computed once
 	general, authPolicies, signInPolicies []ratelimit.Policy
 }
@@ -78,6 +79,7 @@ func New(cfg Config, d Deps) *Server {
 	s.productRoutes(rt)  // products and inventory: implemented in products*.go
 	s.billingRoutes(rt)  // payables and receivables: implemented in billing*.go
 	s.handler = s.requestID(s.observe(s.recoverPanics(s.deadline(rt))))
+	s.routes = rt.patterns
 	return s
 }
 
@@ -98,6 +100,9 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 type router struct {
 	s   *Server
 	mux *http.ServeMux
+	// patterns lists every "METHOD /path" registered, the route table the authorization
+	// matrix test walks.
+	patterns []string
 }
 
 func newRouter(s *Server) *router { return &router{s: s, mux: http.NewServeMux()} }
@@ -113,6 +118,7 @@ func (rt *router) system(pattern string, h handlerFunc) { rt.anonymous(pattern, 
 
 func (rt *router) anonymous(pattern string, kind limitKind, h handlerFunc) {
 	s := rt.s
+	rt.patterns = append(rt.patterns, pattern)
 	rt.mux.Handle(pattern, s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := s.rateLimit(w, r, kind, ""); err != nil {
 			return err
@@ -125,11 +131,15 @@ func (rt *router) anonymous(pattern string, kind limitKind, h handlerFunc) {
 // (userFrom). 405 is decided by the mux before this runs (conventions S3). Requests are limited
 // per user; failed authentications count against the client address.
 func (rt *router) authed(pattern string, h handlerFunc) {
+	rt.patterns = append(rt.patterns, pattern)
 	rt.mux.Handle(pattern, rt.s.handle(rt.s.requireUser(h)))
 }
 
 // raw registers a plain http.Handler, not rate limited.
-func (rt *router) raw(pattern string, h http.Handler) { rt.mux.Handle(pattern, h) }
+func (rt *router) raw(pattern string, h http.Handler) {
+	rt.patterns = append(rt.patterns, pattern)
+	rt.mux.Handle(pattern, h)
+}
 
 func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	info := infoFrom(r.Context())
