@@ -20,7 +20,7 @@ import (
 
 const pw = "Plenty-of-42-entropy"
 
-func newService(t *testing.T, db *sqlstore.DB, clk clock.Clock) *auth.Service {
+func newService(t testing.TB, db *sqlstore.DB, clk clock.Clock) *auth.Service {
 	t.Helper()
 	s, err := auth.NewService(db, auth.Config{Secret: bytes.Repeat([]byte("s"), 32), AccessTTL: time.Hour,
 		RefreshTTL: 24 * time.Hour, Rotation: true, Argon: password.Params{MemoryKiB: 64, Time: 1, Threads: 1}},
@@ -31,7 +31,7 @@ func newService(t *testing.T, db *sqlstore.DB, clk clock.Clock) *auth.Service {
 	return s
 }
 
-func register(t *testing.T, s *auth.Service, name string) *auth.User {
+func register(t testing.TB, s *auth.Service, name string) *auth.User {
 	t.Helper()
 	u, err := s.Register(context.Background(), auth.RegisterInput{Username: opt.Of(name), Password: opt.Of(pw), Email: opt.Of(name + "@example.com")})
 	if err != nil {

@@ -49,11 +49,14 @@ func (s *Service) sign(typ, userID, sessionID, jti string, now time.Time, ttl ti
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(s.cfg.Secret)
 }
 
-// parse checks signature (HS256 only), expiry and the claims every Bursar token carries.
+// parse checks encoding (strict base64), signature (HS256 only), expiry and the claims every Bursar token carries.
 func (s *Service) parse(token string) (*claims, error) {
 	var c claims
 	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return s.cfg.Secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		// Strict base64: a token whose encoding differs from the one issued, even in bits
+		// decoding would ignore, is not that token (FuzzAuthenticate found such a variant).
+		jwt.WithStrictDecoding(),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithTimeFunc(s.clock.Now),
