@@ -318,7 +318,10 @@ func (s *Service) DeleteTransaction(ctx context.Context, a *business.Actor, tran
 		}
 		ok, err := s.move(ctx, tx, accs, legs, -1)
 		if err == nil && !ok {
-			err = apperr.New(apperr.Conflict, MsgDeleteRange)
+			// 400 naming the amount, like a write that would pass the bound (conventions S21).
+			f := apperr.Fields{}
+			f.Add("amount", MsgDeleteRange)
+			err = f.Err()
 		}
 		if err != nil || p == nil {
 			return err

@@ -94,8 +94,8 @@ func (s *Server) billList(k billing.Kind) bizActorHandler {
 		if err != nil {
 			return err
 		}
-		q := billing.Query{Search: bizQueryOpt(r, "search"), Date: bizQueryOpt(r, "date"),
-			StartDate: bizQueryOpt(r, "start_date"), EndDate: bizQueryOpt(r, "end_date")}
+		q := billing.Query{Search: bizQueryOpt(r, "search"), Date: bizFilterOpt(r, "date"),
+			StartDate: bizFilterOpt(r, "start_date"), EndDate: bizFilterOpt(r, "end_date")}
 		ps, total, err := s.bill.Billing.List(r.Context(), a, k, q, bp)
 		if err != nil {
 			return err

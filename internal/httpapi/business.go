@@ -127,10 +127,21 @@ func bizPathID(r *http.Request, name string) string {
 	return v
 }
 
-// bizQueryOpt reads a query parameter: absent, or present (possibly empty).
+// bizQueryOpt reads a query parameter: absent, or present (possibly empty: an empty search is
+// 400 Provide a search term., conventions S9).
 func bizQueryOpt(r *http.Request, name string) opt.Opt[string] {
 	if vs, ok := r.URL.Query()[name]; ok {
 		return opt.Of(vs[0])
+	}
+	return opt.Opt[string]{}
+}
+
+// bizFilterOpt reads a filter parameter (bank, date, start_date, end_date): an empty one, as
+// clients that always send every filter do (?date=&bank=), is ignored like a missing one
+// (conventions S35; issue 4: empty query parameters are tolerated).
+func bizFilterOpt(r *http.Request, name string) opt.Opt[string] {
+	if v := r.URL.Query().Get(name); v != "" {
+		return opt.Of(v)
 	}
 	return opt.Opt[string]{}
 }

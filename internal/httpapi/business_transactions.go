@@ -100,8 +100,8 @@ func (s *Server) finListTransactions(w http.ResponseWriter, r *http.Request, a *
 	if err != nil {
 		return err
 	}
-	q := finance.Query{Search: bizQueryOpt(r, "search"), Bank: bizQueryOpt(r, "bank"), Date: bizQueryOpt(r, "date"),
-		StartDate: bizQueryOpt(r, "start_date"), EndDate: bizQueryOpt(r, "end_date")}
+	q := finance.Query{Search: bizQueryOpt(r, "search"), Bank: bizFilterOpt(r, "bank"), Date: bizFilterOpt(r, "date"),
+		StartDate: bizFilterOpt(r, "start_date"), EndDate: bizFilterOpt(r, "end_date")}
 	ts, total, err := s.biz.Finance.ListTransactions(r.Context(), a, q, bp)
 	if err != nil {
 		return err

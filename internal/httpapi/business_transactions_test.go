@@ -187,6 +187,20 @@ func TestBusinessTransactionsRejected(t *testing.T) {
 		if w.balance(b) != "-9999999999999.99" || w.balance(a) != "10.00" {
 			t.Fatalf("balances b %s, a %s", w.balance(b), w.balance(a))
 		}
+		// Deleting a credit that would take the balance past the bound is 400 under amount
+		// and deletes nothing (S21).
+		r = w.postTx(w.owner, base(map[string]any{"type": "credit", "amount": "0.50", "account": b}))
+		want(t, r, http.StatusCreated)
+		credit := bizObj(r, "transaction")["id"].(string)
+		if _, err := e.db.Writer().Exec(`UPDATE finance_accounts SET balance = $1 WHERE id = $2`, int64(-999_999_999_999_999), b); err != nil {
+			t.Fatal(err)
+		}
+		bizWantField(t, e.do("DELETE", "/finance/transactions/"+credit, nil, w.owner), "amount",
+			"Deleting this transaction would take the account balance beyond 9999999999999.99.")
+		want(t, e.do("GET", "/finance/transactions/"+credit, nil, w.owner), http.StatusOK)
+		if w.balance(b) != "-9999999999999.99" {
+			t.Fatalf("a refused delete moved the balance to %s", w.balance(b))
+		}
 		bizWantInvalid(t, w.postTx(w.owner, base(map[string]any{"timestamp": "2020-01-01", "linked": "x", "operator": "y"})), "timestamp")
 	})
 }
@@ -267,6 +281,10 @@ func TestBusinessTransactionsFilters(t *testing.T) {
 		// Unknown and empty query parameters are ignored (S35); next keeps the query.
 		if got := list("?&foo=bar"); len(got) != 4 {
 			t.Fatalf("unknown parameter changed the list: %d", len(got))
+		}
+		// Empty filters, as a client that always sends every one does, filter nothing.
+		if got := list("?date=&start_date=&end_date=&bank="); len(got) != 4 {
+			t.Fatalf("empty filters changed the list: %d", len(got))
 		}
 		for range 50 {
 			w.postTx(w.owner, map[string]any{"type": "credit", "amount": "1", "description": "bulk", "account": b})

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -228,7 +229,9 @@ func (s *Server) patchAccount(w http.ResponseWriter, r *http.Request) error {
 	if b.Has("password") {
 		return apperr.New(apperr.Invalid, "Unable to update the password through this endpoint.")
 	}
-	if unknown := b.Unknown(append(accountKeys, accountIgnored...)...); len(unknown) > 0 || b.Empty() {
+	// The Business family's read-only keys are accepted and ignored too (conventions "Unknown
+	// body fields").
+	if unknown := b.Unknown(slices.Concat(accountKeys, accountIgnored, bizReadOnly)...); len(unknown) > 0 || b.Empty() {
 		return errParamInvalid(unknown)
 	}
 	in := auth.AccountPatch{Name: b.Text("name"), Email: b.Text("email"), Username: b.Text("username"),

@@ -268,6 +268,16 @@ func TestMeAndAccount(t *testing.T) {
 		if u := r.JSON()["user"].(map[string]any); u["name"] != "Alice Liddell" || u["id"] != uid {
 			t.Fatalf("PATCH /accounts answered %s", r.Body)
 		}
+		// Every Business read-only key a client may echo back is ignored, never a 400.
+		echo := map[string]any{"name": "Alice Liddell"}
+		for _, k := range bizReadOnly {
+			echo[k] = "echoed"
+		}
+		r = e.do("PATCH", "/accounts", echo, access)
+		want(t, r, http.StatusOK)
+		if u := r.JSON()["user"].(map[string]any); u["id"] != uid {
+			t.Fatalf("PATCH /accounts with read-only keys answered %s", r.Body)
+		}
 		r = e.do("PATCH", "/accounts", map[string]any{"password": "x"}, access)
 		want(t, r, http.StatusBadRequest)
 		if r.errorMessage() != "Unable to update the password through this endpoint." {

@@ -50,8 +50,10 @@ func TestProductCosts(t *testing.T) {
 		}
 		bizWantField(t, e.do("POST", "/products/"+p+"/costs", map[string]any{"quantity": 1}, w.owner), "effective_date",
 			"This field is required.")
-		bizWantField(t, w.postCost(w.owner, p, map[string]any{"quantity": -1}), "quantity",
-			"Ensure this value is greater than or equal to 0.")
+		for _, q := range []int{-1, 0} {
+			bizWantField(t, w.postCost(w.owner, p, map[string]any{"quantity": q}), "quantity",
+				"Ensure this value is greater than or equal to 1.")
+		}
 		bizWantInvalid(t, w.postCost(w.owner, p, map[string]any{"notes": "x"}), "notes")
 
 		// §5: three entries of 53 at 25, 33, 41 → the third's average is 33.00.

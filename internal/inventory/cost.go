@@ -44,7 +44,9 @@ func computed(v opt.Opt[money.Cents], m field.Mode) bool {
 // applyCost validates in onto c; it reports which of markup and average cost are to be
 // computed.
 func applyCost(f apperr.Fields, c *Cost, in CostInput, m field.Mode) (markup, average bool) {
-	if v, ok := quantity(f, "quantity", in.Quantity, 0, m); ok {
+	// A positive quantity (business-api.md §2.8): an entry of none would weigh nothing in the
+	// average cost, and entries of none alone would leave it undefined.
+	if v, ok := quantity(f, "quantity", in.Quantity, 1, m); ok {
 		c.Quantity = v
 	}
 	if v, ok := requiredDate(f, "effective_date", in.EffectiveDate, m); ok {

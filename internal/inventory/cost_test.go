@@ -65,9 +65,11 @@ func TestCostHistory(t *testing.T) {
 		bad.Markup = opt.Of(cents("1000"))
 		bad.EffectiveDate = opt.Of("01/06/2025")
 		_, err := w.svc.CreateCost(ctx, w.owner, p.ID, bad)
-		wantErr(t, err, apperr.Invalid, "", "quantity", "Ensure this value is greater than or equal to 0.")
+		wantErr(t, err, apperr.Invalid, "", "quantity", "Ensure this value is greater than or equal to 1.")
 		wantErr(t, err, apperr.Invalid, "", "markup", "Ensure that there are no more than 3 digits before the decimal point.")
 		wantErr(t, err, apperr.Invalid, "", "effective_date", "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.")
+		_, err = w.svc.CreateCost(ctx, w.owner, p.ID, costIn(0, "1", "1"))
+		wantErr(t, err, apperr.Invalid, "", "quantity", "Ensure this value is greater than or equal to 1.")
 		_, err = w.svc.CreateCost(ctx, w.owner, p.ID, inventory.CostInput{})
 		for _, f := range []string{"quantity", "effective_date", "cost_price", "retail_price"} {
 			wantErr(t, err, apperr.Invalid, "", f, apperr.MsgRequired)
