@@ -10,8 +10,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -60,6 +62,26 @@ func (p Params) Check() error {
 	return nil
 }
 
+// hashing bounds how many Argon2id hashes run at once. Each holds MemoryKiB of memory (19 MiB
+// by default) for its duration, and the CPU is the limit anyway: with the bound, a burst of 16
+// sign-ins keeps the server's memory near GOMAXPROCS hashes instead of 16 (issue 6: RSS under
+// load), and the others wait their turn instead of thrashing the cores.
+var hashing = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+
+// active and peak count hashes in progress, for the test of the bound.
+var active, peak atomic.Int32
+
+// idKey runs one Argon2id derivation within the bound.
+func idKey(pw, salt []byte, p Params, n uint32) []byte {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
+	if a := active.Add(1); a > peak.Load() {
+		peak.Store(a) // racy max, precise enough: a bound broken shows up as a peak above it
+	}
+	defer active.Add(-1)
+	return argon2.IDKey(pw, salt, p.Time, p.MemoryKiB, p.Threads, n)
+}
+
 // Hash returns a PHC string "$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>" (unpadded standard
 // base64) with a 16-byte random salt and a 32-byte key. It fails only for invalid parameters.
 func Hash(pw string, p Params) (string, error) {
@@ -68,7 +90,7 @@ func Hash(pw string, p Params) (string, error) {
 	}
 	salt := make([]byte, saltLen)
 	rand.Read(salt) // never fails (crypto/rand since Go 1.24)
-	key := argon2.IDKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, keyLen)
+	key := idKey([]byte(pw), salt, p, keyLen)
 	return fmt.Sprintf("%sv=%d$m=%d,t=%d,p=%d$%s$%s", argon2Prefix, argon2.Version,
 		p.MemoryKiB, p.Time, p.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
@@ -90,7 +112,7 @@ func Verify(encoded, pw string, want Params) (ok, rehash bool, err error) {
 		if err != nil || pw == "" {
 			return false, false, err
 		}
-		got := argon2.IDKey([]byte(pw), h.salt, h.p.Time, h.p.MemoryKiB, h.p.Threads, uint32(len(h.key)))
+		got := idKey([]byte(pw), h.salt, h.p, uint32(len(h.key)))
 		if subtle.ConstantTimeCompare(got, h.key) != 1 {
 			return false, false, nil
 		}

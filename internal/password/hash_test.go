@@ -2,7 +2,9 @@ package password
 
 import (
 	"errors"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -187,5 +189,32 @@ func BenchmarkVerifyDefault(b *testing.B) {
 		if ok, _, err := Verify(h, "correct horse battery staple", Default); !ok || err != nil {
 			b.Fatalf("Verify = %v, %v; want true, nil", ok, err)
 		}
+	}
+}
+
+// TestConcurrentHashesAreBounded: however many requests hash at once, at most GOMAXPROCS
+// Argon2id derivations (each holding its memory cost) run together.
+func TestConcurrentHashesAreBounded(t *testing.T) {
+	p := Params{MemoryKiB: 4096, Time: 1, Threads: 1}
+	h, err := Hash("Plenty-of-42-entropy", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peak.Store(0)
+	var wg sync.WaitGroup
+	for i := 0; i < 32; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%2 == 0 {
+				_, _ = Hash("Plenty-of-42-entropy", p)
+			} else if ok, _, _ := Verify(h, "Plenty-of-42-entropy", p); !ok {
+				t.Error("verify failed")
+			}
+		}()
+	}
+	wg.Wait()
+	if got, bound := peak.Load(), int32(max(1, runtime.GOMAXPROCS(0))); got > bound || got < 1 {
+		t.Fatalf("peak of %d hashes at once, bound %d", got, bound)
 	}
 }
