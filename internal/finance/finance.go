@@ -112,6 +112,9 @@ type Store interface {
 	AllFinanceAccounts(ctx context.Context, businessID string) ([]Account, error)
 	// SetFinanceBalance stores a locked account's new balance.
 	SetFinanceBalance(ctx context.Context, accountID string, balance money.Cents) error
+	// AddFinanceBalance adds delta to an account's balance in one statement, when the result
+	// stays within ±money.Limit; ok is false, and nothing changes, when it would not.
+	AddFinanceBalance(ctx context.Context, accountID string, delta money.Cents) (ok bool, err error)
 
 	CreateFinanceCategory(ctx context.Context, c *Category) error
 	UpdateFinanceCategory(ctx context.Context, c *Category) error

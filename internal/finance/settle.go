@@ -47,7 +47,7 @@ func (s *Service) Settle(ctx context.Context, a *business.Actor, kind billing.Ki
 		if err := f.Err(); err != nil {
 			return err
 		}
-		accs, err := s.lockAccounts(ctx, tx, a.BusinessID, c, TransactionInput{Account: in.Account})
+		accs, err := s.checkRefs(ctx, tx, a.BusinessID, c, TransactionInput{Account: in.Account})
 		if err != nil {
 			return err
 		}

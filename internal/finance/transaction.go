@@ -113,7 +113,7 @@ func (s *Service) CreateTransaction(ctx context.Context, a *business.Actor, in T
 				return err
 			}
 		}
-		accs, err := s.lockAccounts(ctx, tx, a.BusinessID, c, in)
+		accs, err := s.checkRefs(ctx, tx, a.BusinessID, c, in)
 		if err != nil && !f.Merge(err) {
 			return err
 		}
@@ -160,13 +160,6 @@ func (s *Service) record(ctx context.Context, tx Store, a *business.Actor, c *ch
 			return nil, err
 		}
 	}
-	ok, err := s.move(ctx, tx, accs, legs, 1)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, apperr.Field("amount", MsgBalanceRange)
-	}
 	for _, l := range legs {
 		if err := tx.CreateFinanceTransaction(ctx, l); err != nil {
 			return nil, err
@@ -182,12 +175,38 @@ func (s *Service) record(ctx context.Context, tx Store, a *business.Actor, c *ch
 			return nil, err
 		}
 	}
-	return tx.FinanceTransaction(ctx, a.BusinessID, t.ID)
+	out, err := tx.FinanceTransaction(ctx, a.BusinessID, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	// The balances last, each in one bounded UPDATE: an account's row is locked only from
+	// here to the commit, so concurrent writers on a hot account queue for one statement, not
+	// for the whole transaction. Accounts in id order, so two transfers between the same
+	// accounts cannot deadlock.
+	ids := make([]string, 0, len(legs))
+	delta := map[string]money.Cents{}
+	for _, l := range legs {
+		if _, ok := delta[l.Account.ID]; !ok {
+			ids = append(ids, l.Account.ID)
+		}
+		delta[l.Account.ID] += l.Amount
+	}
+	slices.Sort(ids)
+	for _, accID := range ids {
+		ok, err := tx.AddFinanceBalance(ctx, accID, delta[accID])
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, apperr.Field("amount", MsgBalanceRange)
+		}
+	}
+	return out, nil
 }
 
-// lockAccounts locks the accounts c names, in id order (so that two transfers between the
-// same accounts cannot deadlock), and checks every reference against the business.
-func (s *Service) lockAccounts(ctx context.Context, tx Store, businessID string, c *checked, in TransactionInput) (map[string]*Account, error) {
+// checkRefs reads the accounts c names and checks every reference against the business. The
+// accounts are not locked: record changes their balances last, each in one bounded UPDATE.
+func (s *Service) checkRefs(ctx context.Context, tx Store, businessID string, c *checked, in TransactionInput) (map[string]*Account, error) {
 	f := apperr.Fields{}
 	refs := map[string]string{c.account: "account"}
 	sent := map[string]string{"account": in.Account.V, "send_to": in.To.V}
@@ -202,7 +221,7 @@ func (s *Service) lockAccounts(ctx context.Context, tx Store, businessID string,
 	accs := map[string]*Account{}
 	for _, accID := range ids {
 		name := refs[accID]
-		acc, err := tx.FinanceAccount(ctx, businessID, accID, true)
+		acc, err := tx.FinanceAccount(ctx, businessID, accID, false)
 		switch {
 		case apperr.IsKind(err, apperr.NotFound):
 			f.Add(name, field.NoSuchObject(sent[name]))

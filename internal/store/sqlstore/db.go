@@ -26,8 +26,11 @@ const (
 
 // dialect holds the little SQL that differs between the engines.
 type dialect struct {
-	engine    Engine
-	forUpdate string // row-lock suffix for SELECTs inside a write transaction
+	engine Engine
+	// forUpdate is the row-lock suffix for SELECTs inside a write transaction: FOR NO KEY
+	// UPDATE on PostgreSQL, which serialises writers of the row but not the inserts whose
+	// foreign keys point at it (they take KEY SHARE); Bursar never changes a key.
+	forUpdate string
 }
 
 // querier is what *sql.DB and *sql.Tx share.
@@ -79,7 +82,7 @@ func openPostgres(dsn string) (*pools, error) {
 	}
 	w.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
 	w.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
-	return &pools{w: w, r: w, dialect: dialect{engine: Postgres, forUpdate: " FOR UPDATE"}}, nil
+	return &pools{w: w, r: w, dialect: dialect{engine: Postgres, forUpdate: " FOR NO KEY UPDATE"}}, nil
 }
 
 // SQLitePath returns the file path a SQLite DSN names.

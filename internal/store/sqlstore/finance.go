@@ -99,6 +99,22 @@ func (db *DB) SetFinanceBalance(ctx context.Context, accountID string, balance m
 	return nil
 }
 
+// AddFinanceBalance adds delta to an account's balance when the result stays within
+// ±money.Limit, in one statement: the row is locked from here to the end of the transaction,
+// so callers run it last (conventions S21).
+func (db *DB) AddFinanceBalance(ctx context.Context, accountID string, delta money.Cents) (bool, error) {
+	res, err := db.write().ExecContext(ctx, `UPDATE finance_accounts SET balance = balance + $2
+		WHERE id = $1 AND balance + $2 BETWEEN $3 AND $4`, accountID, int64(delta), -int64(money.Limit), int64(money.Limit))
+	if err != nil {
+		return false, fmt.Errorf("add to balance of %s: %w", accountID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("add to balance of %s: %w", accountID, err)
+	}
+	return n == 1, nil
+}
+
 const finCategoryColumns = `id, business_id, parent_id, name, is_active, created_at`
 
 func scanFinCategory(sc interface{ Scan(...any) error }) (finance.Category, error) {
