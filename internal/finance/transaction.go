@@ -93,7 +93,8 @@ func checkTransaction(in TransactionInput) (*checked, error) {
 }
 
 // CreateTransaction records a credit, a debit, or a transfer (both legs), and moves the
-// balances, all in one database transaction with the accounts locked. Every referenced object
+// balances, all in one database transaction; each balance changes last, in one bounded UPDATE
+// that locks its account until the commit (record). Every referenced object
 // must be an active one of the caller's business (defect 2, S22); nothing is written otherwise
 // (defect 10). For a transfer, the answer is the source leg. A credit may settle a receivable
 // and a debit a payable (payment): the payment is locked first and follows the settle rules
