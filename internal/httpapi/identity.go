@@ -189,13 +189,15 @@ func (s *Server) preferences(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]preferencesOut{"preferences": {u.GetNotification, u.PremiumAccount}})
 }
 
-// patchPreferences changes get_notification; premium_account is read-only (conventions S20).
+// patchPreferences changes get_notification; premium_account is read-only (conventions S20),
+// and so are the Business family's read-only keys: accepted and ignored like on every Business
+// body (conventions "Unknown body fields"); any other key is 400.
 func (s *Server) patchPreferences(w http.ResponseWriter, r *http.Request) error {
 	b, err := s.readBody(w, r)
 	if err != nil {
 		return err
 	}
-	if unknown := b.Unknown("get_notification", "premium_account"); len(unknown) > 0 || b.Empty() {
+	if unknown := b.Unknown(slices.Concat(preferencesKeys, bizReadOnly)...); len(unknown) > 0 || b.Empty() {
 		return errParamInvalid(unknown)
 	}
 	in := auth.AccountPatch{GetNotification: b.Bool("get_notification")}
@@ -209,11 +211,13 @@ func (s *Server) patchPreferences(w http.ResponseWriter, r *http.Request) error 
 	return writeJSON(w, http.StatusOK, map[string]preferencesOut{"preferences": {u.GetNotification, u.PremiumAccount}})
 }
 
-// accountKeys are the keys PATCH /accounts accepts; accountIgnored are read-only keys a client
-// may echo back (business-api.md §2.1, conventions "Unknown body fields").
+// accountKeys are the keys PATCH /accounts accepts, preferencesKeys those PATCH /me/preferences
+// accepts (premium_account ignored, S20); accountIgnored are the user object's read-only keys a
+// client may echo back (business-api.md §2.1, conventions "Unknown body fields").
 var (
-	accountKeys    = []string{"name", "email", "username", "get_notification"}
-	accountIgnored = []string{"id", "is_superuser", "is_staff", "is_active", "last_login", "date_joined",
+	accountKeys     = []string{"name", "email", "username", "get_notification"}
+	preferencesKeys = []string{"get_notification", "premium_account"}
+	accountIgnored  = []string{"id", "is_superuser", "is_staff", "is_active", "last_login", "date_joined",
 		"groups", "user_permissions", "created_at", "updated_at", "premium_account"}
 )
 
