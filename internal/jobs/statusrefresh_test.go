@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/bursar/bursar/internal/billing"
 	"github.com/bursar/bursar/internal/clock"
@@ -156,5 +158,43 @@ func TestStatusRefreshFanOutSlot(t *testing.T) {
 		if !o.UniqueOpts.ByArgs || o.MaxAttempts < 2 {
 			t.Errorf("%+v, want unique by args and retried", o)
 		}
+	}
+}
+
+// refreshInserter records the refresh jobs inserted; business ids in dup come back as
+// duplicates.
+type refreshInserter struct {
+	args []jobs.StatusRefreshArgs
+	dup  map[string]bool
+}
+
+func (r *refreshInserter) InsertMany(_ context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
+	var out []*rivertype.JobInsertResult
+	for _, p := range params {
+		a := p.Args.(jobs.StatusRefreshArgs)
+		r.args = append(r.args, a)
+		out = append(out, &rivertype.JobInsertResult{Job: &rivertype.JobRow{}, UniqueSkippedAsDuplicate: r.dup[a.BusinessID]})
+	}
+	return out, nil
+}
+
+// TestEnqueueStatusRefreshes: the fan-out, run directly with a fixed clock, inserts one job per
+// due business and date in one call, and counts only the new ones.
+func TestEnqueueStatusRefreshes(t *testing.T) {
+	svc := newRefresher()
+	ins := &refreshInserter{dup: map[string]bool{"b2": true}}
+	n, err := jobs.EnqueueStatusRefreshes(ctx, ins, svc, utc("2026-06-01T03:07:00Z"))
+	if err != nil || n != 1 {
+		t.Fatalf("enqueued %d, %v; want 1 new (b2 a duplicate)", n, err)
+	}
+	want := []jobs.StatusRefreshArgs{{BusinessID: "b1", Date: "2026-06-01"}, {BusinessID: "b2", Date: "2026-06-01"}}
+	if !slices.Equal(ins.args, want) {
+		t.Fatalf("inserted %+v, want %+v", ins.args, want)
+	}
+	// Nothing due: nothing inserted.
+	svc.done["b1|2026-06-01"], svc.done["b2|2026-06-01"] = true, true
+	ins.args = nil
+	if n, err := jobs.EnqueueStatusRefreshes(ctx, ins, svc, utc("2026-06-01T09:00:00Z")); err != nil || n != 0 || len(ins.args) != 0 {
+		t.Fatalf("with nothing due: %d, %v, %+v", n, err, ins.args)
 	}
 }
