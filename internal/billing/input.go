@@ -51,10 +51,10 @@ func apply(f apperr.Fields, p *Payment, in Input, m field.Mode) refs {
 		r.contact = c
 	}
 	r.category, r.setCategory = field.Ref(f, "category", in.Category, m)
-	if d, ok := requiredDate(f, "issued_at", in.IssuedAt, m); ok {
+	if d, ok := field.RequiredDate(f, "issued_at", in.IssuedAt, m); ok {
 		p.IssuedAt = d
 	}
-	if d, ok := requiredDate(f, "due_at", in.DueAt, m); ok {
+	if d, ok := field.RequiredDate(f, "due_at", in.DueAt, m); ok {
 		p.DueAt = d
 	}
 	switch {
@@ -81,25 +81,6 @@ func apply(f apperr.Fields, p *Payment, in Input, m field.Mode) refs {
 		p.Method = v
 	}
 	return r
-}
-
-// requiredDate validates a required YYYY-MM-DD date.
-func requiredDate(f apperr.Fields, name string, v opt.Opt[string], m field.Mode) (string, bool) {
-	switch {
-	case !v.Set:
-		if m == field.Create {
-			f.Add(name, apperr.MsgRequired)
-		}
-		return "", false
-	case v.Null:
-		f.Add(name, apperr.MsgNull)
-		return "", false
-	}
-	d, ok := field.Date(f, name, v, m)
-	if !ok || d == nil {
-		return "", false
-	}
-	return *d, true
 }
 
 // checkPlan validates the recurrence fields of a new payment due on p.DueAt (§2.6, §4.2,

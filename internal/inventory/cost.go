@@ -49,7 +49,7 @@ func applyCost(f apperr.Fields, c *Cost, in CostInput, m field.Mode) (markup, av
 	if v, ok := quantity(f, "quantity", in.Quantity, 1, m); ok {
 		c.Quantity = v
 	}
-	if v, ok := requiredDate(f, "effective_date", in.EffectiveDate, m); ok {
+	if v, ok := field.RequiredDate(f, "effective_date", in.EffectiveDate, m); ok {
 		c.EffectiveDate = v
 	}
 	if v, ok := requiredPrice(f, "cost_price", in.CostPrice, m); ok {
@@ -91,25 +91,6 @@ func requiredPrice(f apperr.Fields, name string, v opt.Opt[money.Cents], m field
 		return 0, false
 	}
 	return *p, true
-}
-
-// requiredDate validates a required date written YYYY-MM-DD.
-func requiredDate(f apperr.Fields, name string, v opt.Opt[string], m field.Mode) (string, bool) {
-	switch {
-	case !v.Set:
-		if m == field.Create {
-			f.Add(name, apperr.MsgRequired)
-		}
-		return "", false
-	case v.Null:
-		f.Add(name, apperr.MsgNull)
-		return "", false
-	}
-	d, ok := field.Date(f, name, v, m)
-	if !ok || d == nil {
-		return "", false
-	}
-	return *d, true
 }
 
 // quantity validates a required integer between min and MaxQuantity.

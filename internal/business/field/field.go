@@ -189,3 +189,23 @@ func Ref(f apperr.Fields, name string, v opt.Opt[string], m Mode) (*string, bool
 func NoSuchObject(ref string) string {
 	return fmt.Sprintf("Invalid pk %q - object does not exist.", ref)
 }
+
+// RequiredDate validates a required date written YYYY-MM-DD: absent is This field is
+// required. on create (and no change on a patch), null is This field may not be null.
+func RequiredDate(f apperr.Fields, name string, v opt.Opt[string], m Mode) (string, bool) {
+	switch {
+	case !v.Set:
+		if m == Create {
+			f.Add(name, apperr.MsgRequired)
+		}
+		return "", false
+	case v.Null:
+		f.Add(name, apperr.MsgNull)
+		return "", false
+	}
+	d, ok := Date(f, name, v, m)
+	if !ok || d == nil {
+		return "", false
+	}
+	return *d, true
+}
