@@ -52,7 +52,7 @@ func (s *Service) PrepareSignUp(ctx context.Context, in SignUpInput) (*User, err
 	if username != nil {
 		attrs.Username = *username
 	}
-	hash := s.checkPassword(f, in.Password, attrs, true)
+	hash := s.checkPassword(ctx, f, in.Password, attrs, true)
 	if username != nil && !f.Has("username") {
 		if err := s.checkOthersFree(ctx, f, "", "username", *username, "user with this username already exists."); err != nil {
 			return nil, err
@@ -77,7 +77,7 @@ func (s *Service) PrepareSignUp(ctx context.Context, in SignUpInput) (*User, err
 // checkPassword applies the password policy (S12) to a password field and returns a function
 // that hashes it, once every other check has passed (hashing is slow). An absent or null
 // password is an error when required; otherwise it hashes to password.Unusable.
-func (s *Service) checkPassword(f apperr.Fields, pw opt.Opt[string], a password.Attrs, required bool) func() (string, error) {
+func (s *Service) checkPassword(ctx context.Context, f apperr.Fields, pw opt.Opt[string], a password.Attrs, required bool) func() (string, error) {
 	unusable := func() (string, error) { return password.Unusable, nil }
 	switch {
 	case !pw.Has():
@@ -92,7 +92,7 @@ func (s *Service) checkPassword(f apperr.Fields, pw opt.Opt[string], a password.
 	for _, m := range password.Validate(pw.V, a) {
 		f.Add("password", m)
 	}
-	return func() (string, error) { return password.Hash(pw.V, s.cfg.Argon) }
+	return func() (string, error) { return password.HashContext(ctx, pw.V, s.cfg.Argon) }
 }
 
 // LoginInput is what a member's login is made of (conventions S19): the member's name, e-mail
@@ -107,7 +107,7 @@ type LoginInput struct {
 // e-mail, or a password the policy refuses. It returns a function that hashes the password
 // (password.Unusable when there is none), to call once every other check has passed.
 func (s *Service) CheckLogin(ctx context.Context, f apperr.Fields, self string, in LoginInput) (func() (string, error), error) {
-	hash := s.checkPassword(f, in.Password, password.Attrs{Username: in.Phone, Name: in.Name, Email: in.Email}, false)
+	hash := s.checkPassword(ctx, f, in.Password, password.Attrs{Username: in.Phone, Name: in.Name, Email: in.Email}, false)
 	if in.Phone != "" && !f.Has("phone") {
 		if err := s.checkOthersFree(ctx, f, self, "phone", in.Phone, "user with this phone already exists."); err != nil {
 			return nil, err

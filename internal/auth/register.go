@@ -66,7 +66,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	hash, err := password.Hash(pw, s.cfg.Argon)
+	hash, err := password.HashContext(ctx, pw, s.cfg.Argon)
 	if err != nil {
 		return nil, err
 	}

@@ -61,10 +61,15 @@ func (s *Service) SignIn(ctx context.Context, login, pw string) (Pair, error) {
 		return Pair{}, err
 	}
 	if u == nil {
-		_, _, _ = password.Verify(s.dummy, pw, s.cfg.Argon)
+		if _, _, err := password.VerifyContext(ctx, s.dummy, pw, s.cfg.Argon); password.IsCanceled(err) {
+			return Pair{}, err
+		}
 		return Pair{}, errCredentials()
 	}
-	ok, rehash, err := password.Verify(u.PasswordHash, pw, s.cfg.Argon)
+	ok, rehash, err := password.VerifyContext(ctx, u.PasswordHash, pw, s.cfg.Argon)
+	if password.IsCanceled(err) { // the client went away while its hash waited for a slot
+		return Pair{}, err
+	}
 	if err != nil {
 		s.log.ErrorContext(ctx, "stored password hash unreadable", "user_id", u.ID, "err", err)
 		return Pair{}, errCredentials()
@@ -73,7 +78,7 @@ func (s *Service) SignIn(ctx context.Context, login, pw string) (Pair, error) {
 		return Pair{}, errCredentials()
 	}
 	if rehash {
-		if h, err := password.Hash(pw, s.cfg.Argon); err == nil {
+		if h, err := password.HashContext(ctx, pw, s.cfg.Argon); err == nil {
 			if err := s.store.SetPasswordHash(ctx, u.ID, h); err != nil {
 				return Pair{}, err
 			}

@@ -110,3 +110,51 @@ func TestSecretTooShort(t *testing.T) {
 		t.Fatal("a short secret must be refused")
 	}
 }
+
+// TestRevocationTakesEffectAtOnce: an access token that was just used (so its session may be
+// answered from memory) stops working on the very next request after sign-out, and a user's
+// tokens after deactivation; a cancelled sign-in waiting for a hashing slot gives up.
+func TestRevocationTakesEffectAtOnce(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s := newService(t, db, clock.Real{})
+		register(t, s, "alice")
+		register(t, s, "bob")
+		a, err := s.SignIn(ctx, "alice", pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if _, err := s.Authenticate(ctx, a.Access); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.SignOut(ctx, a.Refresh); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Authenticate(ctx, a.Access); !apperr.IsKind(err, apperr.Unauthenticated) {
+			t.Fatalf("access token right after sign-out: %v, want 401", err)
+		}
+
+		b, err := s.SignIn(ctx, "bob", pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := s.Authenticate(ctx, b.Access)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Deactivate(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Authenticate(ctx, b.Access); !apperr.IsKind(err, apperr.Unauthenticated) {
+			t.Fatalf("access token right after deactivation: %v, want 401", err)
+		}
+
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := s.SignIn(cancelled, "alice", pw); !password.IsCanceled(err) {
+			t.Fatalf("sign-in with a cancelled context: %v, want context.Canceled", err)
+		}
+	})
+}

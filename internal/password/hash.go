@@ -3,6 +3,7 @@
 package password
 
 import (
+	"context"
 	"crypto/pbkdf2"
 	"crypto/rand"
 	"crypto/sha256"
@@ -65,32 +66,54 @@ func (p Params) Check() error {
 // hashing bounds how many Argon2id hashes run at once. Each holds MemoryKiB of memory (19 MiB
 // by default) for its duration, and the CPU is the limit anyway: with the bound, a burst of 16
 // sign-ins keeps the server's memory near GOMAXPROCS hashes instead of 16 (issue 6: RSS under
-// load), and the others wait their turn instead of thrashing the cores.
+// load), and the others wait their turn instead of thrashing the cores. A waiter gives up when
+// its context ends (the client went away): it neither hashes nor keeps its place in the queue.
 var hashing = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 
 // active and peak count hashes in progress, for the test of the bound.
 var active, peak atomic.Int32
 
-// idKey runs one Argon2id derivation within the bound.
-func idKey(pw, salt []byte, p Params, n uint32) []byte {
-	hashing <- struct{}{}
+// idKey runs one Argon2id derivation within the bound, or returns ctx's error when ctx ends
+// before a slot is free.
+func idKey(ctx context.Context, pw, salt []byte, p Params, n uint32) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("password: %w", err)
+	}
+	select {
+	case hashing <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("password: %w", ctx.Err())
+	}
 	defer func() { <-hashing }()
-	if a := active.Add(1); a > peak.Load() {
-		peak.Store(a) // racy max, precise enough: a bound broken shows up as a peak above it
+	a := active.Add(1)
+	for m := peak.Load(); a > m && !peak.CompareAndSwap(m, a); m = peak.Load() {
 	}
 	defer active.Add(-1)
-	return argon2.IDKey(pw, salt, p.Time, p.MemoryKiB, p.Threads, n)
+	return argon2.IDKey(pw, salt, p.Time, p.MemoryKiB, p.Threads, n), nil
+}
+
+// IsCanceled reports whether err is the context error HashContext or VerifyContext return
+// when their context ends while they wait for a free hashing slot.
+func IsCanceled(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // Hash returns a PHC string "$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>" (unpadded standard
 // base64) with a 16-byte random salt and a 32-byte key. It fails only for invalid parameters.
-func Hash(pw string, p Params) (string, error) {
+func Hash(pw string, p Params) (string, error) { return HashContext(context.Background(), pw, p) }
+
+// HashContext is Hash, waiting for a free hashing slot (at most GOMAXPROCS hashes run at once)
+// only as long as ctx lasts: it fails with ctx's error (IsCanceled) when ctx ends first.
+func HashContext(ctx context.Context, pw string, p Params) (string, error) {
 	if err := p.Check(); err != nil {
 		return "", fmt.Errorf("password: %w", err)
 	}
 	salt := make([]byte, saltLen)
 	rand.Read(salt) // never fails (crypto/rand since Go 1.24)
-	key := idKey([]byte(pw), salt, p, keyLen)
+	key, err := idKey(ctx, []byte(pw), salt, p, keyLen)
+	if err != nil {
+		return "", err
+	}
 	return fmt.Sprintf("%sv=%d$m=%d,t=%d,p=%d$%s$%s", argon2Prefix, argon2.Version,
 		p.MemoryKiB, p.Time, p.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
@@ -103,6 +126,12 @@ func Hash(pw string, p Params) (string, error) {
 // parameters, salt or key length). err is non-nil (wrapping ErrMalformed) only when the stored
 // hash cannot be read.
 func Verify(encoded, pw string, want Params) (ok, rehash bool, err error) {
+	return VerifyContext(context.Background(), encoded, pw, want)
+}
+
+// VerifyContext is Verify, waiting for a free hashing slot only as long as ctx lasts: when ctx
+// ends first it answers ok=false with ctx's error (IsCanceled), not ErrMalformed.
+func VerifyContext(ctx context.Context, encoded, pw string, want Params) (ok, rehash bool, err error) {
 	if encoded == "" || strings.HasPrefix(encoded, Unusable) {
 		return false, false, nil
 	}
@@ -112,7 +141,10 @@ func Verify(encoded, pw string, want Params) (ok, rehash bool, err error) {
 		if err != nil || pw == "" {
 			return false, false, err
 		}
-		got := idKey([]byte(pw), h.salt, h.p, uint32(len(h.key)))
+		got, err := idKey(ctx, []byte(pw), h.salt, h.p, uint32(len(h.key)))
+		if err != nil {
+			return false, false, err
+		}
 		if subtle.ConstantTimeCompare(got, h.key) != 1 {
 			return false, false, nil
 		}

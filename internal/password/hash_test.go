@@ -1,11 +1,13 @@
 package password
 
 import (
+	"context"
 	"errors"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // fast keeps Argon2id cheap in tests; Default is exercised by the benchmarks.
@@ -216,5 +218,83 @@ func TestConcurrentHashesAreBounded(t *testing.T) {
 	wg.Wait()
 	if got, bound := peak.Load(), int32(max(1, runtime.GOMAXPROCS(0))); got > bound || got < 1 {
 		t.Fatalf("peak of %d hashes at once, bound %d", got, bound)
+	}
+}
+
+// TestWaitingHashGivesUpWithItsContext: with every hashing slot taken, a hash or verification
+// whose context ends while it waits returns the context's error without deriving anything, and
+// one that waits with a live context runs once a slot frees.
+func TestWaitingHashGivesUpWithItsContext(t *testing.T) {
+	p := Params{MemoryKiB: 64, Time: 1, Threads: 1}
+	h := mustHash(t, "Plenty-of-42-entropy", p)
+	for range cap(hashing) { // take every slot, as long hashes would
+		hashing <- struct{}{}
+	}
+	freed := false
+	free := func() {
+		if !freed {
+			freed = true
+			for range cap(hashing) {
+				<-hashing
+			}
+		}
+	}
+	defer free()
+	before := peak.Load()
+	active.Store(0)
+
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := HashContext(cancelled, "Plenty-of-42-entropy", p); !errors.Is(err, context.Canceled) || !IsCanceled(err) {
+		t.Errorf("HashContext(cancelled) = %v; want context.Canceled", err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		ok, _, err := VerifyContext(ctx, h, "Plenty-of-42-entropy", p)
+		if ok {
+			err = errors.New("verified without a free slot")
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		t.Fatalf("VerifyContext returned %v while every slot was taken; want it to wait", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	cancel() // the client goes away while waiting
+	select {
+	case err := <-done:
+		if !IsCanceled(err) || errors.Is(err, ErrMalformed) {
+			t.Errorf("VerifyContext after cancel = %v; want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("VerifyContext still waiting 5 s after its context was cancelled")
+	}
+	if a := active.Load(); a != 0 {
+		t.Errorf("%d derivations ran while every slot was taken", a)
+	}
+	if peak.Load() != before {
+		t.Errorf("peak moved from %d to %d: a derivation ran while every slot was taken", before, peak.Load())
+	}
+
+	// A waiter with a live context proceeds once the slots free.
+	go func() {
+		ok, _, err := VerifyContext(context.Background(), h, "Plenty-of-42-entropy", p)
+		if err == nil && !ok {
+			err = errors.New("wrong password?")
+		}
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	free()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("VerifyContext after the slots freed: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("VerifyContext still waiting 5 s after the slots freed")
 	}
 }

@@ -72,6 +72,7 @@ func (db *DB) CreateUser(ctx context.Context, u *auth.User) error {
 
 // UpdateUser stores u's profile fields and flags (not its password).
 func (db *DB) UpdateUser(ctx context.Context, u *auth.User) error {
+	defer db.authChanged()
 	_, err := db.write().ExecContext(ctx, `UPDATE users SET username = $2, email = $3, name = $4,
 		is_active = $5, is_staff = $6, premium_account = $7, get_notification = $8, last_login = $9
 		WHERE id = $1`,
@@ -85,6 +86,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *auth.User) error {
 
 // SetPasswordHash replaces a user's password hash.
 func (db *DB) SetPasswordHash(ctx context.Context, userID, hash string) error {
+	defer db.authChanged()
 	_, err := db.write().ExecContext(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, userID, hash)
 	if err != nil {
 		return fmt.Errorf("set password: %w", err)
@@ -121,6 +123,7 @@ func (db *DB) CreateSession(ctx context.Context, s *auth.Session) error {
 // RotateSession swaps the current refresh jti, atomically: only one of two concurrent refreshes
 // of the same token wins.
 func (db *DB) RotateSession(ctx context.Context, sessionID, oldJTI, newJTI string, expires time.Time) (bool, error) {
+	defer db.authChanged()
 	res, err := db.write().ExecContext(ctx, `UPDATE sessions SET refresh_jti = $3, expires_at = $4
 		WHERE id = $1 AND refresh_jti = $2 AND revoked_at IS NULL`, sessionID, oldJTI, newJTI, micros(expires))
 	if err != nil {
@@ -132,6 +135,7 @@ func (db *DB) RotateSession(ctx context.Context, sessionID, oldJTI, newJTI strin
 
 // RevokeSession ends a session (idempotent).
 func (db *DB) RevokeSession(ctx context.Context, sessionID string, at time.Time) error {
+	defer db.authChanged()
 	_, err := db.write().ExecContext(ctx, `UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`,
 		sessionID, micros(at))
 	if err != nil {
@@ -140,8 +144,25 @@ func (db *DB) RevokeSession(ctx context.Context, sessionID string, at time.Time)
 	return nil
 }
 
-// SessionUser returns a session with its user.
+// SessionUser returns a session with its user; on SQLite, from the session cache while no write
+// to users or sessions has happened since it was read (sessioncache.go).
 func (db *DB) SessionUser(ctx context.Context, sessionID string) (*auth.Session, *auth.User, error) {
+	c := db.sessions
+	if c == nil || db.tx != nil {
+		return db.sessionUser(ctx, sessionID)
+	}
+	if s, u, ok := c.get(sessionID); ok {
+		return s, u, nil
+	}
+	epoch := c.epoch.Load()
+	s, u, err := db.sessionUser(ctx, sessionID)
+	if err == nil {
+		c.put(epoch, s, u)
+	}
+	return s, u, err
+}
+
+func (db *DB) sessionUser(ctx context.Context, sessionID string) (*auth.Session, *auth.User, error) {
 	var s auth.Session
 	var created, expires int64
 	var revoked sql.NullInt64
