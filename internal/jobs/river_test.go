@@ -20,6 +20,33 @@ import (
 	"github.com/bursar/bursar/internal/store/sqlstore/sqlstoretest"
 )
 
+// openJobsDB opens and migrates the store at dsn and River's tables beside it, as bursar serve
+// does; on PostgreSQL the returned Database listens through a pgx pool of its own.
+func openJobsDB(t *testing.T, dsn string) (*sqlstore.DB, jobs.Database) {
+	t.Helper()
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	jdb := jobs.SQLite(db.Writer())
+	if db.Engine() == sqlstore.Postgres {
+		pool, err := pgxpool.New(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pool.Close)
+		jdb = jobs.Postgres(db.Writer(), pool)
+	}
+	if err := jdb.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db, jdb
+}
+
 // instance is one Bursar process's job client, as startJobs builds it.
 type instance struct {
 	client *jobs.Client
@@ -103,21 +130,7 @@ func await(t *testing.T, want map[string]int, ins ...*instance) {
 // next day's fan-out comes from the periodic job itself when a new leader starts after 21:00.
 func TestSummaryThroughRiver(t *testing.T) {
 	sqlstoretest.Backends(t, func(t *testing.T, dsn string) {
-		db, err := sqlstore.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		jdb := jobs.SQLite(db.Writer())
-		if db.Engine() == sqlstore.Postgres {
-			jdb = jobs.Postgres(db.Writer(), nil)
-		}
-		if err := jdb.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+		db, _ := openJobsDB(t, dsn)
 		users := neighbours(t, db)
 
 		srv := mailtest.NewServer(t, mailtest.Options{})

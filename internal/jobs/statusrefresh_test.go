@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -17,7 +16,6 @@ import (
 	"github.com/bursar/bursar/internal/billing"
 	"github.com/bursar/bursar/internal/clock"
 	"github.com/bursar/bursar/internal/jobs"
-	"github.com/bursar/bursar/internal/store/sqlstore"
 	"github.com/bursar/bursar/internal/store/sqlstore/sqlstoretest"
 )
 
@@ -72,26 +70,7 @@ func (r *refresher) callCount(key string) int {
 // refreshes every business again.
 func TestStatusRefreshThroughRiver(t *testing.T) {
 	sqlstoretest.Backends(t, func(t *testing.T, dsn string) {
-		db, err := sqlstore.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		jdb := jobs.SQLite(db.Writer())
-		if db.Engine() == sqlstore.Postgres {
-			pool, err := pgxpool.New(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(pool.Close)
-			jdb = jobs.Postgres(db.Writer(), pool)
-		}
-		if err := jdb.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+		db, jdb := openJobsDB(t, dsn)
 		log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 		clk := clock.NewFixed(utc("2026-06-01T03:07:00Z"))
 		svc := newRefresher()
