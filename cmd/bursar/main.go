@@ -122,6 +122,7 @@ func serve(ctx context.Context, cfg *config.Config, db *sqlstore.DB, log *slog.L
 		Business: businessServices(db, clk, cfg, authSvc),
 		Products: productServices(db, clk, cfg, authSvc),
 		Billing:  billingServices(db, clk, cfg, authSvc), Log: log, Registry: reg,
+		Unavailable: sqlstore.Unavailable,
 	})
 	srv := &http.Server{
 		Addr: cfg.Addr, Handler: api,

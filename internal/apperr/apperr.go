@@ -22,6 +22,9 @@ const (
 	TooLarge
 	UnsupportedMediaType
 	MethodNotAllowed
+	// Unavailable: a dependency (the database) failed or the request's deadline passed; the
+	// client may retry.
+	Unavailable
 )
 
 // Messages shared by both API families (conventions S2).

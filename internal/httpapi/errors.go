@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -35,12 +36,29 @@ var kindStatus = map[apperr.Kind]int{
 	apperr.TooLarge:             http.StatusRequestEntityTooLarge,
 	apperr.UnsupportedMediaType: http.StatusUnsupportedMediaType,
 	apperr.MethodNotAllowed:     http.StatusMethodNotAllowed,
+	apperr.Unavailable:          http.StatusServiceUnavailable,
+}
+
+// msgUnavailable answers a request that failed because the database could not be reached or
+// the request's deadline passed: the client should retry (issue 7, dependency faults).
+const msgUnavailable = "The service is temporarily unavailable; try again shortly."
+
+// unavailable reports whether err is an outage rather than a defect: the database is
+// unreachable (Deps.Unavailable), or the request ran out of time.
+func (s *Server) unavailable(r *http.Request, err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) && r.Context().Err() != nil {
+		return true
+	}
+	return s.isOutage != nil && s.isOutage(err)
 }
 
 // writeError is the only place an error becomes a response.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e, ok := apperr.As(err)
-	if !ok || e.Kind == apperr.Internal {
+	if (!ok || e.Kind == apperr.Internal) && s.unavailable(r, err) {
+		s.log.WarnContext(r.Context(), "request failed: service unavailable", "err", err, "request_id", requestID(r.Context()))
+		e = &apperr.Error{Kind: apperr.Unavailable, Message: msgUnavailable}
+	} else if !ok || e.Kind == apperr.Internal {
 		if !errors.Is(err, errClientGone) {
 			s.log.ErrorContext(r.Context(), "request failed", "err", err, "request_id", requestID(r.Context()))
 		}
@@ -52,6 +70,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	body := envelopeBody{Status: status, Message: e.Message, Code: e.Code, Details: e.Fields, Invalid: e.Invalid}
 	if status == http.StatusInternalServerError {
 		body.RequestID = requestID(r.Context())
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)

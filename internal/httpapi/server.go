@@ -44,6 +44,9 @@ type Deps struct {
 	Billing  BillingServices  // payables and receivables (billing.go)
 	Log      *slog.Logger
 	Registry *prometheus.Registry // metrics are registered here and served at /metrics
+	// Unavailable reports whether an error means the database is unreachable (answered 503
+	// rather than 500); nil: never.
+	Unavailable func(error) bool
 }
 
 // Server is the HTTP API.
@@ -58,7 +61,9 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	handler http.Handler
-	routes  []string // "METHOD /path" of every route, in registration order
+	// isOutage is Deps.Unavailable
+	isOutage func(error) bool
+	routes   []string // "METHOD /path" of every route, in registration order
 	// rate-limit policies in effect, computed once
 	general, authPolicies, signInPolicies []ratelimit.Policy
 }
@@ -68,7 +73,8 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // New builds the server and its routes.
 func New(cfg Config, d Deps) *Server {
-	s := &Server{cfg: cfg, db: d.DB, auth: d.Auth, budgets: d.Budgets, biz: d.Business, prod: d.Products, bill: d.Billing, log: d.Log, metrics: newMetrics(d.Registry)}
+	s := &Server{cfg: cfg, db: d.DB, auth: d.Auth, budgets: d.Budgets, biz: d.Business, prod: d.Products, bill: d.Billing, log: d.Log, metrics: newMetrics(d.Registry),
+		isOutage: d.Unavailable}
 	s.general, s.authPolicies = cfg.RateLimits.general(), cfg.RateLimits.auth()
 	s.signInPolicies = append(append([]ratelimit.Policy{}, s.general...), s.authPolicies...)
 	rt := newRouter(s)

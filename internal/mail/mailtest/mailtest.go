@@ -38,9 +38,11 @@ type Options struct {
 	Implicit bool
 	User     string // when set, AUTH PLAIN with User and Password is required before MAIL
 	Password string
+	Addr     string // address to listen on; "": 127.0.0.1 with a random port
 }
 
-// Server is an SMTP server on 127.0.0.1 with a random port, closed when the test ends.
+// Server is an SMTP server on 127.0.0.1 (a random port unless Options.Addr), closed when the
+// test ends.
 type Server struct {
 	Addr string // host:port
 
@@ -60,11 +62,15 @@ func NewServer(t testing.TB, opts Options) *Server {
 	srv.AllowInsecureAuth = opts.TLS == nil
 	var ln net.Listener
 	var err error
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
 	if opts.Implicit {
-		ln, err = tls.Listen("tcp", "127.0.0.1:0", opts.TLS)
+		ln, err = tls.Listen("tcp", addr, opts.TLS)
 	} else {
 		srv.TLSConfig = opts.TLS
-		ln, err = net.Listen("tcp", "127.0.0.1:0")
+		ln, err = net.Listen("tcp", addr)
 	}
 	if err != nil {
 		t.Fatalf("smtp listen: %v", err)

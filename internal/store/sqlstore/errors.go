@@ -1,9 +1,14 @@
 package sqlstore
 
 import (
+	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -73,4 +78,25 @@ func translate(err error) error {
 		}
 	}
 	return &apperr.Error{Kind: apperr.Conflict, Message: "A conflicting object already exists.", Err: err}
+}
+
+// Unavailable reports whether err means the database could not be reached or dropped the
+// connection (it is down, restarting, or refusing connections), as opposed to a query the
+// database rejected: such a request is answered 503 and may be retried (issue 7).
+func Unavailable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false // the caller's own deadline or cancellation, not the database's state
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		// class 08: connection exception; 57P01–57P03: admin shutdown, crash shutdown,
+		// cannot connect now (starting up or shutting down); 53300: too many connections.
+		return strings.HasPrefix(pg.Code, "08") || strings.HasPrefix(pg.Code, "57P0") || pg.Code == "53300"
+	}
+	var connect *pgconn.ConnectError
+	var nerr net.Error
+	return errors.As(err, &connect) || errors.As(err, &nerr) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE) ||
+		strings.Contains(err.Error(), "conn closed")
 }
