@@ -30,7 +30,8 @@ func NewRedis(url string, log *slog.Logger, reg prometheus.Registerer) (*Redis, 
 		return nil, nil, err
 	}
 	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = 250*time.Millisecond, 250*time.Millisecond, 250*time.Millisecond
-	opts.MaxRetries = 0
+	opts.MaxRetries = -1                      // no retries (go-redis: 0 means its default of 3)
+	opts.PoolTimeout = 250 * time.Millisecond // a request never waits long for a Redis that is gone
 	rdb := redis.NewClient(opts)
 	r := &Redis{
 		limiter:  redis_rate.NewLimiter(rdb),
