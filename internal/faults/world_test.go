@@ -18,12 +18,15 @@ import (
 
 const password = "Plenty-of-42-entropy"
 
-// world is what the load works on: one owner with a business, three accounts and a budget.
+// world is what the load works on: one owner with a business, three accounts, a receivable
+// to settle in parts, a product with tracked stock, and a budget.
 type world struct {
-	token    string
-	business string
-	accounts []string
-	budget   string
+	token      string
+	business   string
+	accounts   []string
+	receivable string
+	inventory  string
+	budget     string
 }
 
 // setup creates a world through the API.
@@ -40,6 +43,21 @@ func setup(t *testing.T, c *client) *world {
 	for _, a := range []string{"Till", "Bank", "Savings"} {
 		r := c.do(ctx, "POST", "/finance/accounts", map[string]any{"name": a}, w.token).must(t, http.StatusCreated)
 		w.accounts = append(w.accounts, r.obj("account")["id"].(string))
+	}
+	customer := c.do(ctx, "POST", "/contacts/customers", map[string]any{"name": "Maria"}, w.token).
+		must(t, http.StatusCreated).obj("customer")["id"].(string)
+	w.receivable = c.do(ctx, "POST", "/receivables", map[string]any{"contact": customer, "issued_at": "2026-01-01",
+		"due_at": time.Now().UTC().AddDate(0, 1, 0).Format(time.DateOnly), "total_amount": "250000.00", "notes": "Invoice"},
+		w.token).must(t, http.StatusCreated).obj("payment")["id"].(string)
+	product := c.do(ctx, "POST", "/products", map[string]any{"name": "Pen", "stock": 500}, w.token).
+		must(t, http.StatusCreated).obj("product")["id"].(string)
+	for _, it := range c.do(ctx, "GET", "/products/inventory", nil, w.token).must(t, http.StatusOK).body["results"].([]any) {
+		if inv := it.(map[string]any)["inventory"].(map[string]any); inv["product"].(map[string]any)["id"] == product {
+			w.inventory = inv["id"].(string)
+		}
+	}
+	if w.inventory == "" {
+		t.Fatal("no inventory for the product")
 	}
 	w.budget = c.do(ctx, "POST", "/budgets/", map[string]any{"name": "Faults"}, w.token).must(t, http.StatusCreated).body["id"].(string)
 	return w
@@ -74,6 +92,8 @@ const (
 	opTransfer opKind = "transfer"
 	opCashFlow opKind = "cash flow"
 	opDelete   opKind = "delete"
+	opSettle   opKind = "settle"
+	opStock    opKind = "stock movement"
 )
 
 // op is one write and what its client learnt.
@@ -91,7 +111,8 @@ type ledger struct {
 	mu       sync.Mutex
 	ops      []op
 	n        map[outcome]int
-	statuses map[int]int // status → writes; 0: no answer
+	statuses map[int]int    // status → writes; 0: no answer
+	kinds    map[opKind]int // acknowledged writes by kind
 }
 
 func (l *ledger) add(o op) {
@@ -99,7 +120,10 @@ func (l *ledger) add(o op) {
 	defer l.mu.Unlock()
 	l.ops = append(l.ops, o)
 	if l.n == nil {
-		l.n, l.statuses = map[outcome]int{}, map[int]int{}
+		l.n, l.statuses, l.kinds = map[outcome]int{}, map[int]int{}, map[opKind]int{}
+	}
+	if o.outcome == acked {
+		l.kinds[o.kind]++
 	}
 	l.n[o.outcome]++
 	l.statuses[o.status]++
@@ -108,8 +132,8 @@ func (l *ledger) add(o op) {
 func (l *ledger) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return fmt.Sprintf("%d writes: %d acknowledged, %d refused, %d unknown (by status: %v)", len(l.ops), l.n[acked], l.n[refused],
-		l.n[unknown], l.statuses)
+	return fmt.Sprintf("%d writes: %d acknowledged %v, %d refused, %d unknown (by status: %v)", len(l.ops), l.n[acked], l.kinds,
+		l.n[refused], l.n[unknown], l.statuses)
 }
 
 // load runs workers that write at random until ctx ends; every write goes into l. Requests
@@ -129,7 +153,7 @@ func load(ctx context.Context, c *client, w *world, l *ledger, seed uint64, work
 				acct := w.accounts[rng.IntN(len(w.accounts))]
 				var o op
 				var r reply
-				switch k := rng.IntN(20); {
+				switch k := rng.IntN(24); {
 				case k < 7:
 					o = op{kind: opCredit, key: key}
 					r = c.do(context.Background(), "POST", "/finance/transactions", map[string]any{"type": "credit",
@@ -143,10 +167,18 @@ func load(ctx context.Context, c *client, w *world, l *ledger, seed uint64, work
 					to := w.accounts[rng.IntN(len(w.accounts))]
 					r = c.do(context.Background(), "POST", "/finance/transactions", map[string]any{"type": "transfer",
 						"amount": money.Cents(1 + rng.IntN(1000)).String(), "account": acct, "send_to": to, "description": key}, w.token)
-				case k < 18 || len(mine) == 0:
+				case k < 18 || (k >= 22 && len(mine) == 0):
 					o = op{kind: opCashFlow, key: key}
 					r = c.do(context.Background(), "POST", "/cash-flows/", map[string]any{"budget": w.budget, "name": key,
 						"amount": amt, "type": 1 + rng.IntN(2)}, w.token)
+				case k < 20:
+					o = op{kind: opSettle}
+					r = c.do(context.Background(), "POST", "/receivables/"+w.receivable+"/settle", map[string]any{
+						"amount": money.Cents(1 + rng.IntN(10000)).String(), "account": acct}, w.token)
+				case k < 22:
+					o = op{kind: opStock}
+					r = c.do(context.Background(), "POST", "/products/inventory/"+w.inventory+"/transactions", map[string]any{
+						"type": []string{"inbound", "outbound"}[rng.IntN(2)], "quantity": 1 + rng.IntN(5)}, w.token)
 				default:
 					j := rng.IntN(len(mine))
 					o = op{kind: opDelete, id: mine[j]}
@@ -154,7 +186,7 @@ func load(ctx context.Context, c *client, w *world, l *ledger, seed uint64, work
 					r = c.do(context.Background(), "DELETE", "/finance/transactions/"+o.id, nil, w.token)
 				}
 				o.outcome, o.status, o.err = outcomeOf(r), r.status, r.err
-				if o.outcome == acked && o.kind != opDelete {
+				if o.outcome == acked && o.kind != opDelete && o.kind != opSettle && o.kind != opStock {
 					if o.kind == opCashFlow {
 						o.id, _ = r.body["id"].(string)
 					} else {
@@ -217,8 +249,37 @@ func verify(t *testing.T, c *client, db *sqlstore.DB, w *world, l *ledger) (int,
 		}
 	}
 	checked := 0
+	// Settles and stock movements carry no key of ours: their rows are counted instead.
+	counted := map[opKind][2]int{} // kind → acknowledged, unknown
 	for _, o := range l.ops {
-		if o.kind == opDelete {
+		if o.kind == opSettle || o.kind == opStock {
+			n := counted[o.kind]
+			switch o.outcome {
+			case acked:
+				n[0]++
+			case unknown:
+				n[1]++
+			}
+			counted[o.kind] = n
+			checked++
+		}
+	}
+	count := func(q, arg string) int {
+		var n int
+		if err := db.Reader().QueryRowContext(ctx, q, arg).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if got, n := count(`SELECT COUNT(*) FROM finance_transactions WHERE payment_id = $1`, w.receivable), counted[opSettle]; got < n[0] || got > n[0]+n[1] {
+		t.Errorf("the receivable has %d settling transactions; %d settles were acknowledged and %d unknown", got, n[0], n[1])
+	}
+	// the product's initial stock is a movement too
+	if got, n := count(`SELECT COUNT(*) FROM inventory_transactions WHERE inventory_id = $1`, w.inventory)-1, counted[opStock]; got < n[0] || got > n[0]+n[1] {
+		t.Errorf("the inventory has %d movements; %d were acknowledged and %d unknown", got, n[0], n[1])
+	}
+	for _, o := range l.ops {
+		if o.kind == opDelete || o.kind == opSettle || o.kind == opStock {
 			continue
 		}
 		got, legs := txs[o.key], 1
@@ -286,6 +347,20 @@ func invariants(t *testing.T, c *client, db *sqlstore.DB, w *world) {
 	}
 	if n := one(`SELECT COUNT(*) FROM finance_transactions WHERE business_id = $1 AND type = 'transfer' AND linked_id IS NULL`, w.business); n != 0 {
 		t.Errorf("%d transfer legs without their other leg", n)
+	}
+	// The receivable: what it says was paid is what its transactions paid, never more than due.
+	pm := c.do(ctx, "GET", "/receivables/"+w.receivable, nil, w.token).must(t, http.StatusOK).obj("payment")
+	paid, _ := money.Parse(fmt.Sprint(pm["amount_paid"]))
+	total, _ := money.Parse(fmt.Sprint(pm["total_amount"]))
+	byTx := one(`SELECT COALESCE(SUM(CASE WHEN amount < 0 THEN -amount ELSE amount END), 0) FROM finance_transactions WHERE payment_id = $1`, w.receivable)
+	if int64(paid) != byTx || paid > total {
+		t.Errorf("receivable: amount_paid %s of %s, its transactions paid %s", paid, total, money.Cents(byTx))
+	}
+	// Stock: the quantity is the sum of the movements, never negative.
+	inv := c.do(ctx, "GET", "/products/inventory/"+w.inventory, nil, w.token).must(t, http.StatusOK).obj("inventory")
+	q, _ := inv["quantity"].(float64)
+	if moved := one(`SELECT COALESCE(SUM(quantity), 0) FROM inventory_transactions WHERE inventory_id = $1`, w.inventory); q < 0 || int64(q) != moved {
+		t.Errorf("stock %v, its movements sum to %d", q, moved)
 	}
 	inc := one(`SELECT COALESCE(SUM(amount), 0) FROM cash_flows WHERE budget_id = $1 AND type = 1`, w.budget)
 	exp := one(`SELECT COALESCE(SUM(amount), 0) FROM cash_flows WHERE budget_id = $1 AND type = 2`, w.budget)
