@@ -106,6 +106,15 @@ func (e *fuzzEnv) send(method, target, rawQuery, ctype, body, token string) *res
 	return &resp{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }
 
+// sendHeader serves a GET of target with authz as the whole Authorization header.
+func (e *fuzzEnv) sendHeader(target, authz string) *resp {
+	req := httptest.NewRequest("GET", target, nil)
+	req.Header.Set("Authorization", authz)
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, req)
+	return &resp{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+}
+
 // mustJSON sends a JSON body while building the world and fails unless the status is status;
 // it returns the answer's object (unwrapped from its one key in the Business family).
 func (e *fuzzEnv) mustJSON(method, path string, body any, token string, status int) map[string]any {
