@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bursar/bursar/internal/apperr"
 	"github.com/bursar/bursar/internal/clock"
 	"github.com/bursar/bursar/internal/store/sqlstore"
 )
@@ -54,4 +55,57 @@ func nonCanonical(token string) string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 	i := strings.IndexByte(alphabet, token[len(token)-1])
 	return token[:len(token)-1] + string(alphabet[i^1])
+}
+
+// FuzzTokenEndpoints: what the token endpoints are given — refresh, verify, blacklist — is
+// accepted only when it is exactly a token that was issued; anything else is a client error
+// (400 for an empty token, else 401), never a panic or an internal error, and never spends the
+// session's real refresh token.
+func FuzzTokenEndpoints(f *testing.F) {
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, filepath.Join(f.TempDir(), "fuzz.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		f.Fatal(err)
+	}
+	s := newService(f, db, clock.Real{})
+	register(f, s, "tokens")
+	p, err := s.SignIn(ctx, "tokens", pw)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{p.Access, p.Refresh, "", " ", "abc", "a.b.c", p.Refresh + " ", p.Refresh[:len(p.Refresh)-2],
+		nonCanonical(p.Refresh), strings.ToUpper(p.Refresh),
+		"eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJ1c2VyX2lkIjoiMSJ9."} {
+		f.Add(seed)
+	}
+	clientErr := func(t *testing.T, what, token string, err error) {
+		t.Helper()
+		e, ok := apperr.As(err)
+		if !ok || (e.Kind != apperr.Unauthenticated && e.Kind != apperr.Invalid) || (e.Kind == apperr.Invalid) != (token == "") {
+			t.Fatalf("%s(%q) = %v; want 401, or 400 only for an empty token", what, token, err)
+		}
+	}
+	f.Fuzz(func(t *testing.T, token string) {
+		err := s.Verify(ctx, token)
+		if token == p.Access || token == p.Refresh {
+			if err != nil {
+				t.Fatalf("Verify of an issued token: %v", err)
+			}
+			return // spending the real refresh token would end the session for later inputs
+		}
+		if err == nil {
+			t.Fatalf("Verify(%q) accepted", token)
+		}
+		clientErr(t, "Verify", token, err)
+		_, err = s.Refresh(ctx, token)
+		clientErr(t, "Refresh", token, err)
+		clientErr(t, "SignOut", token, s.SignOut(ctx, token))
+		if err := s.Verify(ctx, p.Refresh); err != nil {
+			t.Fatalf("after %q the real refresh token stopped working: %v", token, err)
+		}
+	})
 }

@@ -11,6 +11,6 @@ import (
 )
 
 // testBillingServices wires payables and receivables for tests.
-func testBillingServices(t *testing.T, db *sqlstore.DB, a *auth.Service) BillingServices {
+func testBillingServices(t testing.TB, db *sqlstore.DB, a *auth.Service) BillingServices {
 	return BillingServices{Billing: billing.NewService(db, clock.Real{}), Finance: finance.NewService(db, clock.Real{})}
 }

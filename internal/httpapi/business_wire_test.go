@@ -12,7 +12,7 @@ import (
 )
 
 // testBusinessServices wires the Business family for tests, with the server zone UTC.
-func testBusinessServices(t *testing.T, db *sqlstore.DB, a *auth.Service) BusinessServices {
+func testBusinessServices(t testing.TB, db *sqlstore.DB, a *auth.Service) BusinessServices {
 	return BusinessServices{
 		Business: business.NewService(db, a, clock.Real{}, time.UTC),
 		Finance:  finance.NewService(db, clock.Real{}),

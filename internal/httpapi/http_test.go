@@ -156,3 +156,36 @@ func TestPageLinks(t *testing.T) {
 		})
 	}
 }
+
+// TestNonCanonicalPathsAre404: a path with //, ./ or ../ (or an encoded slash before the
+// trailing one) is 404 in the envelope for every method, never the mux's redirect with an HTML
+// body (conventions: every path answers directly; found by FuzzPathIDs).
+func TestNonCanonicalPathsAre404(t *testing.T) {
+	eachServer(t, func(t *testing.T, e *testEnv) {
+		_, access := e.signUp("alice")
+		noFollow := *e.srv.Client()
+		noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		for _, path := range []string{"/budgets//x", "//budgets", "/budgets/./x", "/budgets/x/..", "/healthz/.",
+			"/products//x", "/cash-flows/%2F0/", "/budgets/%2Fx/"} {
+			for _, method := range []string{"GET", "DELETE", "PATCH"} {
+				t.Run(method+" "+path, func(t *testing.T) {
+					req, err := http.NewRequest(method, e.srv.URL+path, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					req.Header.Set("Authorization", "Bearer "+access)
+					res, err := noFollow.Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer res.Body.Close()
+					body, _ := io.ReadAll(res.Body)
+					r := &resp{Status: res.StatusCode, Header: res.Header, Body: body}
+					if r.Status != http.StatusNotFound || r.errorMessage() != "Not found." || r.Header.Get("Location") != "" {
+						t.Fatalf("got %d %s (Location %q); want 404 Not found. in the envelope", r.Status, r.Body, r.Header.Get("Location"))
+					}
+				})
+			}
+		}
+	})
+}

@@ -10,6 +10,6 @@ import (
 )
 
 // testProductServices wires products and inventory for tests.
-func testProductServices(t *testing.T, db *sqlstore.DB, a *auth.Service) ProductServices {
+func testProductServices(t testing.TB, db *sqlstore.DB, a *auth.Service) ProductServices {
 	return ProductServices{Inventory: inventory.NewService(db, clock.Real{})}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -151,8 +152,17 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	info := infoFrom(r.Context())
 	info.path = r.URL.Path
 	if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+		// Trim the escaped form too: clearing it would turn an encoded slash (%2F) into a
+		// real one.
 		r.URL.Path = strings.TrimSuffix(p, "/")
-		r.URL.RawPath = ""
+		r.URL.RawPath = strings.TrimSuffix(r.URL.RawPath, "/")
+	}
+	// A path that is not canonical (//, ./, ../) names no route: 404 in the envelope, where
+	// the mux would redirect with an HTML body (conventions: no redirects; FuzzPathIDs found it).
+	if p := r.URL.EscapedPath(); p != path.Clean(p) {
+		info.pattern = "not_found"
+		rt.s.writeError(w, r, apperr.ErrNotFound())
+		return
 	}
 	h, pattern := rt.mux.Handler(r)
 	if pattern == "" {
