@@ -39,9 +39,10 @@ func scanFinTransaction(sc interface{ Scan(...any) error }) (finance.Transaction
 	return t, nil
 }
 
-// finAmountText is the 2-place rendering of |amount| that amount searches match as a prefix
-// (conventions S10), computed here so that both engines compare the same text.
-func finAmountText(c money.Cents) string {
+// FinanceAmountText is the 2-place rendering of |amount| that amount searches match as a prefix
+// (conventions S10), computed here so that both engines compare the same text; the bench's
+// direct load writes it too.
+func FinanceAmountText(c money.Cents) string {
 	return max(c, -c).String()
 }
 
@@ -58,7 +59,7 @@ func (db *DB) CreateFinanceTransaction(ctx context.Context, t *finance.Transacti
 		category_id, contact_id, operator_id, payment_id, linked_id, type, amount, amount_text, description,
 		search_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		t.ID, t.BusinessID, t.Account.ID, nullString(cat), nullString(contact), t.Operator.ID, nullString(t.PaymentID),
-		nullString(t.LinkedID), string(t.Type), int64(t.Amount), finAmountText(t.Amount), t.Description,
+		nullString(t.LinkedID), string(t.Type), int64(t.Amount), FinanceAmountText(t.Amount), t.Description,
 		business.Fold(t.Description), micros(t.Timestamp))
 	if err != nil {
 		return fmt.Errorf("create transaction: %w", translate(err))
