@@ -99,7 +99,7 @@ func LoadTransactions(ctx context.Context, store *sqlstore.DB, l TxnLoad, progre
 				sqlstore.FinanceAmountText(x.amount), x.description, business.Fold(x.description),
 				ulid.Time(id.Time()).UnixMicro()), nil
 		}, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, accountAggregates, l.AccountID, int64(bt.Balance)); err != nil {
+			if _, err := tx.ExecContext(ctx, accountAggregates, l.AccountID, int64(bt.Balance), bt.Count); err != nil {
 				return fmt.Errorf("account balance: %w", err)
 			}
 			return nil
@@ -117,6 +117,7 @@ func LoadTransactions(ctx context.Context, store *sqlstore.DB, l TxnLoad, progre
 	return t, nil
 }
 
-// accountAggregates adds a batch to the account's stored balance, as finance's record does
-// (sqlstore's AddFinanceBalance) for the transactions of one write.
-const accountAggregates = `UPDATE finance_accounts SET balance = balance + $2 WHERE id = $1`
+// accountAggregates adds a batch to the account's stored balance and transaction count, as
+// finance's record does (sqlstore's AddFinanceBalance) for the transactions of one write.
+const accountAggregates = `UPDATE finance_accounts SET balance = balance + $2,
+	transaction_count = transaction_count + $3 WHERE id = $1`

@@ -35,7 +35,8 @@ func TestTxnAt(t *testing.T) {
 
 // TestLoadTransactions loads transactions through SQL next to ones the finance service records,
 // then checks every derived column against the service's rows, the account's stored balance and
-// count against its rows, and what the store's list answers for them.
+// transaction count against its rows, and what the store's list counts (stored counts, a date
+// span, a search).
 func TestLoadTransactions(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
@@ -90,14 +91,16 @@ func TestLoadTransactions(t *testing.T) {
 
 		// The stored balance equals the rows', and the store's list counts them.
 		acc := mustDo(db.FinanceAccount(ctx, actor.BusinessID, ledger.ID, false))(t)
-		var rows int
+		var rows, stored int
 		var sum money.Cents
-		if err := db.Reader().QueryRowContext(ctx, `SELECT COUNT(*), SUM(amount) FROM finance_transactions WHERE account_id = $1`,
-			ledger.ID).Scan(&rows, &sum); err != nil {
+		if err := db.Reader().QueryRowContext(ctx, `SELECT COUNT(*), SUM(amount),
+			(SELECT transaction_count FROM finance_accounts WHERE id = $1) FROM finance_transactions WHERE account_id = $1`,
+			ledger.ID).Scan(&rows, &sum, &stored); err != nil {
 			t.Fatal(err)
 		}
-		if acc.Balance != want.Balance || sum != want.Balance || rows != n {
-			t.Fatalf("stored balance %s, rows %d summing to %s; want %d rows, %s", acc.Balance, rows, sum, n, want.Balance)
+		if acc.Balance != want.Balance || sum != want.Balance || rows != n || stored != n {
+			t.Fatalf("stored balance %s and count %d, rows %d summing to %s; want %d rows, %s", acc.Balance, stored, rows, sum,
+				n, want.Balance)
 		}
 		count := func(f finance.Filter) int {
 			t.Helper()

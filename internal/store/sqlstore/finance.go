@@ -90,21 +90,13 @@ func (db *DB) AllFinanceAccounts(ctx context.Context, businessID string) ([]fina
 	return out, rows.Err()
 }
 
-// SetFinanceBalance stores an account's balance (the caller holds its row lock).
-func (db *DB) SetFinanceBalance(ctx context.Context, accountID string, balance money.Cents) error {
-	_, err := db.write().ExecContext(ctx, `UPDATE finance_accounts SET balance = $2 WHERE id = $1`, accountID, int64(balance))
-	if err != nil {
-		return fmt.Errorf("set balance of %s: %w", accountID, err)
-	}
-	return nil
-}
-
-// AddFinanceBalance adds delta to an account's balance when the result stays within
-// ±money.Limit, in one statement: the row is locked from here to the end of the transaction,
-// so callers run it last (conventions S21).
-func (db *DB) AddFinanceBalance(ctx context.Context, accountID string, delta money.Cents) (bool, error) {
-	res, err := db.write().ExecContext(ctx, `UPDATE finance_accounts SET balance = balance + $2
-		WHERE id = $1 AND balance + $2 BETWEEN $3 AND $4`, accountID, int64(delta), -int64(money.Limit), int64(money.Limit))
+// AddFinanceBalance adds delta to an account's balance and count to its transaction count when
+// the balance stays within ±money.Limit, in one statement: the row is locked from here to the
+// end of the transaction, so callers run it last (conventions S21).
+func (db *DB) AddFinanceBalance(ctx context.Context, accountID string, delta money.Cents, count int) (bool, error) {
+	res, err := db.write().ExecContext(ctx, `UPDATE finance_accounts SET balance = balance + $2,
+		transaction_count = transaction_count + $5 WHERE id = $1 AND balance + $2 BETWEEN $3 AND $4`,
+		accountID, int64(delta), -int64(money.Limit), int64(money.Limit), count)
 	if err != nil {
 		return false, fmt.Errorf("add to balance of %s: %w", accountID, err)
 	}

@@ -30,6 +30,10 @@ func TestFinanceStore(t *testing.T) {
 				Description: []string{"Venda ÀVISTA", "Café 100%", "x_y"}[i], Account: finance.Ref{ID: acc.ID},
 				Operator: finance.Ref{ID: f.ownerA.ID}, Timestamp: t0.Add(time.Duration(i) * 24 * time.Hour)}
 			bizOK(t, db.CreateFinanceTransaction(ctx, tr))
+			// as finance's record does: the balance and the stored count the list counts with
+			if ok, err := db.AddFinanceBalance(ctx, acc.ID, amount, 1); !ok || err != nil {
+				t.Fatalf("add balance: %v, %v", ok, err)
+			}
 			ids = append(ids, tr.ID)
 		}
 		list := func(fl finance.Filter) []string {
@@ -93,24 +97,24 @@ func TestFinanceAccountLock(t *testing.T) {
 		done := make(chan error, 1)
 		go func() {
 			done <- db.FinanceTx(ctx, func(tx finance.Store) error {
-				a, err := tx.FinanceAccount(ctx, f.bizA.ID, acc.ID, true)
-				if err != nil {
+				if _, err := tx.FinanceAccount(ctx, f.bizA.ID, acc.ID, true); err != nil {
 					return err
 				}
 				close(locked)
 				<-release
-				return tx.SetFinanceBalance(ctx, acc.ID, a.Balance+100)
+				_, err := tx.AddFinanceBalance(ctx, acc.ID, 100, 0)
+				return err
 			})
 		}()
 		<-locked
 		second := make(chan error, 1)
 		go func() {
 			second <- db.FinanceTx(ctx, func(tx finance.Store) error {
-				a, err := tx.FinanceAccount(ctx, f.bizA.ID, acc.ID, true)
-				if err != nil {
+				if _, err := tx.FinanceAccount(ctx, f.bizA.ID, acc.ID, true); err != nil {
 					return err
 				}
-				return tx.SetFinanceBalance(ctx, acc.ID, a.Balance+1)
+				_, err := tx.AddFinanceBalance(ctx, acc.ID, 1, 0)
+				return err
 			})
 		}()
 		select {
