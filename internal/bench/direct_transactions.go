@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -62,9 +64,10 @@ const txnInsert = `INSERT INTO finance_transactions (id, business_id, account_id
 // Each row carries what the store derives when it creates a transaction
 // (internal/store/sqlstore/finance_transactions.go): amount_text (sqlstore.FinanceAmountText)
 // and search_key (business.Fold of the description). Each batch adds its rows to the account's
-// stored balance and transaction count in its own transaction, as finance's record does for
-// every write, so the API answers consistently after a load, and during one. The bench checks
-// that through the API after loading (verifyLedger).
+// stored balance and transaction counts (in all, and per hour in finance_transaction_hours) in
+// its own transaction, as finance's record does for every write, so the API answers
+// consistently after a load, and during one. The bench checks that through the API after
+// loading (verifyLedger).
 func LoadTransactions(ctx context.Context, store *sqlstore.DB, l TxnLoad, progress func(rows int)) (Ledger, error) {
 	var t Ledger
 	var businessID string
@@ -87,22 +90,24 @@ func LoadTransactions(ctx context.Context, store *sqlstore.DB, l TxnLoad, progre
 	for done := 0; done < l.N; {
 		n := min(l.Batch, l.N-done)
 		var bt Ledger
+		hours := map[int64]int{}
 		err := b.batch(ctx, done, n, func(k int, args []any) ([]any, error) {
 			x := txnAt(k)
 			id, err := spreadID(start, l.Span, k, l.N, entropy)
 			if err != nil {
 				return nil, err
 			}
+			at := ulid.Time(id.Time())
 			bt.Count++
 			bt.Balance += x.amount
+			hours[sqlstore.FinanceHour(at)]++
 			return append(args, id.String(), businessID, l.AccountID, l.OperatorID, x.typ, int64(x.amount),
-				sqlstore.FinanceAmountText(x.amount), x.description, business.Fold(x.description),
-				ulid.Time(id.Time()).UnixMicro()), nil
+				sqlstore.FinanceAmountText(x.amount), x.description, business.Fold(x.description), at.UnixMicro()), nil
 		}, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, accountAggregates, l.AccountID, int64(bt.Balance), bt.Count); err != nil {
 				return fmt.Errorf("account balance: %w", err)
 			}
-			return nil
+			return addHours(ctx, tx, b.numbered, businessID, l.AccountID, hours)
 		})
 		if err != nil {
 			return t, fmt.Errorf("direct load: transactions %d–%d: %w", done, done+n-1, err)
@@ -121,3 +126,25 @@ func LoadTransactions(ctx context.Context, store *sqlstore.DB, l TxnLoad, progre
 // finance's record does (sqlstore's AddFinanceBalance) for the transactions of one write.
 const accountAggregates = `UPDATE finance_accounts SET balance = balance + $2,
 	transaction_count = transaction_count + $3 WHERE id = $1`
+
+const hoursUpsert = `INSERT INTO finance_transaction_hours (account_id, business_id, hour, transaction_count) VALUES `
+
+// addHours adds a batch's transactions per hour to the account's finance_transaction_hours, as
+// sqlstore's AddFinanceHourCount does for the transactions of one write.
+func addHours(ctx context.Context, tx *sql.Tx, numbered bool, businessID, accountID string, hours map[int64]int) error {
+	keys := slices.Sorted(maps.Keys(hours))
+	for len(keys) > 0 {
+		chunk := keys[:min(rowsPerInsert, len(keys))]
+		keys = keys[len(chunk):]
+		args := make([]any, 0, 4*len(chunk))
+		for _, h := range chunk {
+			args = append(args, accountID, businessID, h, hours[h])
+		}
+		if _, err := tx.ExecContext(ctx, hoursUpsert+valuesList(len(chunk), 4, numbered)+` ON CONFLICT (account_id, hour)
+			DO UPDATE SET transaction_count = finance_transaction_hours.transaction_count + excluded.transaction_count`,
+			args...); err != nil {
+			return fmt.Errorf("hour counts: %w", err)
+		}
+	}
+	return nil
+}

@@ -102,6 +102,14 @@ func TestLoadTransactions(t *testing.T) {
 			t.Fatalf("stored balance %s and count %d, rows %d summing to %s; want %d rows, %s", acc.Balance, stored, rows, sum,
 				n, want.Balance)
 		}
+		var hours, sumHours, maxHour int
+		if err := db.Reader().QueryRowContext(ctx, `SELECT COUNT(*), SUM(transaction_count), MAX(transaction_count)
+			FROM finance_transaction_hours WHERE account_id = $1`, ledger.ID).Scan(&hours, &sumHours, &maxHour); err != nil {
+			t.Fatal(err)
+		}
+		if sumHours != n || hours < n*9/10 || maxHour > 2 { // a year's hours hold 0–1 of 1,234 rows each, about
+			t.Fatalf("hour counts: %d hours summing to %d, at most %d; want %d rows spread over the year", hours, sumHours, maxHour, n)
+		}
 		count := func(f finance.Filter) int {
 			t.Helper()
 			_, c, err := db.ListFinanceTransactions(ctx, actor.BusinessID, f, business.Page{Limit: 50})

@@ -1,8 +1,11 @@
 package finance_test
 
 import (
+	"fmt"
+	"maps"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/bursar/bursar/internal/apperr"
 	"github.com/bursar/bursar/internal/billing"
@@ -14,8 +17,9 @@ import (
 
 // TestStoredCountsMatchTheRows: after any mix of credits, debits, transfers, settles of
 // payables and receivables, and deletes (of either leg of a transfer, and of settles), each
-// account's stored balance and transaction count equal what its rows add up to, and the list's
-// count (which reads the stored counts when unfiltered or filtered by bank) equals the rows.
+// account's stored balance, transaction count and hour counts equal its rows, and the list's
+// count (which adds up stored counts, per account and per hour, unless it searches) equals the
+// rows, unfiltered, by bank and by day.
 func TestStoredCountsMatchTheRows(t *testing.T) {
 	each(t, func(t *testing.T, w *world) {
 		bill := billing.NewService(w.db, w.clock)
@@ -67,6 +71,7 @@ func TestStoredCountsMatchTheRows(t *testing.T) {
 			if created != nil {
 				ids = append(ids, created.ID)
 			}
+			w.clock.Add(time.Duration(rng.IntN(40)) * time.Minute) // transactions across hours and days
 			// Another business's writes count in its own accounts only.
 			if i%10 == 0 {
 				must(w.svc.CreateTransaction(ctx, w.other, tx("credit", 100, w.foreign.ID)))(t)
@@ -100,6 +105,46 @@ func TestStoredCountsMatchTheRows(t *testing.T) {
 		_, n, err := w.svc.ListTransactions(ctx, w.owner, finance.Query{}, business.Page{Limit: 50})
 		if err != nil || n != total {
 			t.Fatalf("unfiltered count %d, %v; want %d", n, err, total)
+		}
+		// The stored hour counts equal the rows per hour, and each day's count the day's rows.
+		hours := func(q string) map[string]int {
+			out := map[string]int{}
+			rows, err := w.db.Reader().QueryContext(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var acc string
+				var hour int64
+				var n int
+				if err := rows.Scan(&acc, &hour, &n); err != nil {
+					t.Fatal(err)
+				}
+				if n != 0 {
+					out[fmt.Sprint(acc, hour)] = n
+				}
+			}
+			return out
+		}
+		stored := hours(`SELECT account_id, hour, transaction_count FROM finance_transaction_hours`)
+		counted := hours(`SELECT account_id, created_at - created_at % 3600000000, COUNT(*) FROM finance_transactions
+			GROUP BY account_id, created_at - created_at % 3600000000`)
+		if !maps.Equal(stored, counted) || len(stored) < 20 {
+			t.Fatalf("stored hour counts %v, rows per hour %v", stored, counted)
+		}
+		for d := w.clock.Now().AddDate(0, 0, -6); !d.After(w.clock.Now()); d = d.AddDate(0, 0, 1) {
+			day := d.In(w.owner.Location).Format("2006-01-02")
+			_, n, err := w.svc.ListTransactions(ctx, w.owner, finance.Query{Date: opt.Of(day)}, business.Page{Limit: 50})
+			from, _ := time.ParseInLocation("2006-01-02", day, w.owner.Location)
+			var want int
+			if err == nil {
+				err = w.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM finance_transactions WHERE business_id = $1
+					AND created_at >= $2 AND created_at < $3`, w.owner.BusinessID, from.UnixMicro(), from.AddDate(0, 0, 1).UnixMicro()).Scan(&want)
+			}
+			if err != nil || n != want {
+				t.Fatalf("date %s: count %d, %v; want %d", day, n, err, want)
+			}
 		}
 	})
 }

@@ -192,24 +192,28 @@ func (s *Service) record(ctx context.Context, tx Store, a *business.Actor, c *ch
 }
 
 // addBalances adds sign × each leg's amount to its account's stored balance, and sign × its
-// number of legs to the account's stored transaction count, accounts in id order, each in one
-// bounded UPDATE. It reports false when a balance would leave ±money.Limit (S21); the caller
-// then fails, rolling back what it wrote.
+// number of legs to the account's stored transaction counts (in all and in the leg's hour),
+// accounts in id order, each balance in one bounded UPDATE. It reports false when a balance
+// would leave ±money.Limit (S21); the caller then fails, rolling back what it wrote.
 func addBalances(ctx context.Context, tx Store, legs []*Transaction, sign int) (bool, error) {
-	ids := make([]string, 0, len(legs))
-	delta, count := map[string]money.Cents{}, map[string]int{}
-	for _, l := range legs {
-		if _, ok := delta[l.Account.ID]; !ok {
-			ids = append(ids, l.Account.ID)
+	legs = slices.Clone(legs)
+	slices.SortStableFunc(legs, func(a, b *Transaction) int { return strings.Compare(a.Account.ID, b.Account.ID) })
+	for i := 0; i < len(legs); {
+		accID, delta, n := legs[i].Account.ID, money.Cents(0), 0
+		j := i
+		for ; j < len(legs) && legs[j].Account.ID == accID; j++ {
+			delta += money.Cents(sign) * legs[j].Amount
+			n += sign
 		}
-		delta[l.Account.ID] += money.Cents(sign) * l.Amount
-		count[l.Account.ID] += sign
-	}
-	slices.Sort(ids)
-	for _, accID := range ids {
-		if ok, err := tx.AddFinanceBalance(ctx, accID, delta[accID], count[accID]); err != nil || !ok {
+		if ok, err := tx.AddFinanceBalance(ctx, accID, delta, n); err != nil || !ok {
 			return false, err
 		}
+		for _, l := range legs[i:j] {
+			if err := tx.AddFinanceHourCount(ctx, l.BusinessID, accID, l.Timestamp, sign); err != nil {
+				return false, err
+			}
+		}
+		i = j
 	}
 	return true, nil
 }

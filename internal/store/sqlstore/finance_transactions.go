@@ -105,9 +105,8 @@ func (db *DB) DeleteFinanceTransactions(ctx context.Context, businessID string, 
 
 // ListFinanceTransactions lists a business's transactions newest first. The page uses the
 // (business_id, created_at, id) index; the filters narrow within the business. Without a search
-// or a date span the count is the sum of the accounts' stored transaction counts (all of the
-// business's, or those the bank filter matched), so a million transactions cost no scan; a date
-// span counts its slice of the index, a search scans.
+// the count adds up stored counts (finTransactionCount), so neither a million transactions nor
+// a week of them are counted row by row; a search counts the rows it matches (a scan).
 func (db *DB) ListFinanceTransactions(ctx context.Context, businessID string, f finance.Filter, p business.Page) ([]finance.Transaction, int, error) {
 	args := []any{businessID}
 	where := ` WHERE t.business_id = $1`
@@ -121,7 +120,6 @@ func (db *DB) ListFinanceTransactions(ctx context.Context, businessID string, f 
 		where += ` AND (t.amount_text LIKE ` + arg(prefix) + ` ESCAPE '\' OR t.search_key LIKE ` +
 			arg(bizLikeContains(business.Fold(f.Search))) + ` ESCAPE '\' OR t.id = ` + arg(canon) + `)`
 	}
-	stored := `SELECT CAST(COALESCE(SUM(a.transaction_count), 0) AS BIGINT) FROM finance_accounts a WHERE a.business_id = $1`
 	if f.AccountIDs != nil {
 		if len(f.AccountIDs) == 0 {
 			return nil, 0, nil
@@ -131,15 +129,57 @@ func (db *DB) ListFinanceTransactions(ctx context.Context, businessID string, f 
 			marks[i] = arg(id)
 		}
 		where += ` AND t.account_id IN (` + strings.Join(marks, ", ") + `)`
-		stored += ` AND a.id IN (` + strings.Join(marks, ", ") + `)`
 	}
 	if f.Span != nil {
 		where += ` AND t.created_at >= ` + arg(micros(f.Span.From)) + ` AND t.created_at < ` + arg(micros(f.Span.To))
 	}
-	count := `SELECT COUNT(*) FROM finance_transactions t` + where
-	if f.Search == "" && f.Span == nil {
-		count = stored
+	count, countArgs := `SELECT COUNT(*) FROM finance_transactions t`+where, args
+	if f.Search == "" {
+		count, countArgs = finTransactionCount(businessID, f.AccountIDs, f.Span)
 	}
-	return bizPage(ctx, db.read(), count, finTransactionSelect+where+` ORDER BY t.created_at DESC, t.id DESC`,
+	return bizPageCounted(ctx, db.read(), count, countArgs, finTransactionSelect+where+` ORDER BY t.created_at DESC, t.id DESC`,
 		args, p.Limit, p.Offset, scanFinTransaction)
+}
+
+// finTransactionCount is the count of the business's transactions (of accountIDs when not nil)
+// within span (when not nil) from the stored counts: the accounts' transaction_count without a
+// span; with one, the finance_transaction_hours of the whole UTC hours it covers plus the rows of
+// a partial first and last hour, counted on the (business_id, created_at, id) index (none when
+// the span starts and ends on the hour, as local days do in most zones).
+func finTransactionCount(businessID string, accountIDs []string, span *business.Span) (string, []any) {
+	args := []any{businessID}
+	in := func(col string) string {
+		if accountIDs == nil {
+			return ""
+		}
+		marks := make([]string, len(accountIDs))
+		for i, id := range accountIDs {
+			args = append(args, id)
+			marks[i] = fmt.Sprintf("$%d", len(args))
+		}
+		return ` AND ` + col + ` IN (` + strings.Join(marks, ", ") + `)`
+	}
+	if span == nil {
+		return `SELECT CAST(COALESCE(SUM(a.transaction_count), 0) AS BIGINT) FROM finance_accounts a
+			WHERE a.business_id = $1` + in("a.id"), args
+	}
+	from, to := micros(span.From), micros(span.To)
+	first, last := FinanceHour(span.From), FinanceHour(span.To) // hours holding from and to
+	if first != from {
+		first += hourMicros
+	}
+	rows := func(lo, hi int64) string { // rows in [lo, hi)
+		n := len(args)
+		args = append(args, lo, hi)
+		return fmt.Sprintf(`(SELECT COUNT(*) FROM finance_transactions t WHERE t.business_id = $1%s
+			AND t.created_at >= $%d AND t.created_at < $%d)`, in("t.account_id"), n+1, n+2)
+	}
+	if first >= last { // less than a whole hour in the span
+		return `SELECT ` + rows(from, to), args
+	}
+	n := len(args)
+	args = append(args, first, last)
+	hours := fmt.Sprintf(`(SELECT COALESCE(SUM(h.transaction_count), 0) FROM finance_transaction_hours h
+		WHERE h.business_id = $1%s AND h.hour >= $%d AND h.hour < $%d)`, in("h.account_id"), n+1, n+2)
+	return `SELECT CAST(` + hours + ` + ` + rows(from, first) + ` + ` + rows(last, to) + ` AS BIGINT)`, args
 }
