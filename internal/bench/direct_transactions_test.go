@@ -134,7 +134,7 @@ func TestLoadTransactions(t *testing.T) {
 }
 
 // newBusiness stores a user owning a business and returns the owner's actor and user id.
-func newBusiness(t *testing.T, db *sqlstore.DB, now time.Time) (*business.Actor, string) {
+func newBusiness(t testing.TB, db *sqlstore.DB, now time.Time) (*business.Actor, string) {
 	t.Helper()
 	ctx := context.Background()
 	name := "owner"
