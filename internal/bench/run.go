@@ -212,7 +212,7 @@ func (r *runner) direct(ctx context.Context, what string, n int, load func(db *s
 func settle(ctx context.Context, db *sqlstore.DB) error {
 	q := `PRAGMA wal_checkpoint(PASSIVE)`
 	if db.Engine() == sqlstore.Postgres {
-		q = `VACUUM (ANALYZE) cash_flows, budgets, finance_transactions, finance_accounts`
+		q = `VACUUM (ANALYZE) cash_flows, budgets, finance_transactions, finance_accounts, finance_transaction_hours`
 	}
 	if _, err := db.Writer().ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("bench: after the direct load: %w", err)
