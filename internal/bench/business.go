@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/bursar/bursar/internal/money"
+	"github.com/bursar/bursar/internal/store/sqlstore"
 )
 
 // The Business family's data set and scenarios: one owner with a business, a ledger account
@@ -16,11 +18,11 @@ import (
 
 // Business is the Business family's data set of a run.
 type Business struct {
-	Owner        User
-	Ledger       string // the account the prepared and created transactions go to
-	HotA, HotB   string // the accounts the transfer scenario moves money between
-	Opening      money.Cents
-	Transactions int // prepared in the ledger
+	Owner      User
+	Ledger     string // the account the prepared and created transactions go to
+	HotA, HotB string // the accounts the transfer scenario moves money between
+	Opening    money.Cents
+	Loaded     Ledger // the transactions prepared in the ledger
 	// moved counts the transfers the server accepted: [0] from A to B (even workers), [1] from
 	// B to A (odd workers), each of transferAmount.
 	moved [2]atomic.Int64
@@ -92,25 +94,71 @@ func (r *runner) prepareBusiness(ctx context.Context) error {
 			return err
 		}
 	}
-	n := r.cfg.Transactions
+	if err := r.prepareTransactions(ctx); err != nil {
+		return err
+	}
+	return r.verifyLedger(ctx)
+}
+
+// prepareTransactions fills the ledger: over HTTP, or through SQL with --direct.
+func (r *runner) prepareTransactions(ctx context.Context) error {
+	d, n := r.data.Business, r.cfg.Transactions
+	if r.cfg.Direct != "" {
+		return r.direct(ctx, "transactions", n, func(db *sqlstore.DB) error {
+			l, err := LoadTransactions(ctx, db, TxnLoad{AccountID: d.Ledger, OperatorID: d.Owner.ID, N: n,
+				Batch: r.cfg.Batch, End: time.Now().Add(-time.Minute), Span: 365 * 24 * time.Hour}, r.prog.add)
+			d.Loaded = l
+			return err
+		})
+	}
+	var mu sync.Mutex
 	r.prog.begin("prepare: transactions over HTTP", n, 0)
 	defer r.prog.end()
-	err := parallel(ctx, n, r.cfg.Connections, func(ctx context.Context, i int) error {
-		typ := "credit"
-		if i%2 == 1 {
-			typ = "debit"
-		}
-		f := flowAt(i, nil)
-		if err := r.c.call(ctx, http.MethodPost, "/finance/transactions", d.Owner.Access, map[string]string{"type": typ,
-			"amount": f.amount.String(), "description": fmt.Sprintf("Invoice %d %s", i, searchWords[i%len(searchWords)]),
-			"account": d.Ledger}, nil); err != nil {
+	return parallel(ctx, n, r.cfg.Connections, func(ctx context.Context, i int) error {
+		x := txnAt(i)
+		if err := r.c.call(ctx, http.MethodPost, "/finance/transactions", d.Owner.Access, map[string]string{"type": x.typ,
+			"amount": max(x.amount, -x.amount).String(), "description": x.description, "account": d.Ledger}, nil); err != nil {
 			return err
 		}
+		mu.Lock()
+		d.Loaded.Count++
+		d.Loaded.Balance += x.amount
+		mu.Unlock()
 		r.prog.add(1)
 		return nil
 	})
-	d.Transactions = n
-	return err
+}
+
+// verifyLedger checks that the API answers the ledger's balance, the business's transaction
+// count, and a count of the rows (a date filter wide enough for all of them) as prepared: after
+// a direct load this proves the SQL respected what the server keeps besides the rows.
+func (r *runner) verifyLedger(ctx context.Context) error {
+	d := r.data.Business
+	var acc struct {
+		Account struct {
+			Balance money.Cents `json:"balance"`
+		} `json:"account"`
+	}
+	if err := r.c.call(ctx, http.MethodGet, "/finance/accounts/"+d.Ledger, d.Owner.Access, nil, &acc); err != nil {
+		return err
+	}
+	// The business also holds the two opening credits of the hot accounts.
+	want := d.Loaded.Count + 2
+	for _, q := range []string{"", "?" + url.Values{"start_date": {"2000-01-01"},
+		"end_date": {time.Now().UTC().AddDate(0, 0, 1).Format("2006-01-02")}}.Encode()} {
+		var page struct {
+			Count int `json:"count"`
+		}
+		if err := r.c.call(ctx, http.MethodGet, "/finance/transactions"+q, d.Owner.Access, nil, &page); err != nil {
+			return err
+		}
+		if page.Count != want || acc.Account.Balance != d.Loaded.Balance {
+			return fmt.Errorf("bench: the API answers %d transactions (GET /finance/transactions%s) and a ledger balance of %s; "+
+				"%d (%d loaded and 2 openings) and %s were prepared", page.Count, q, acc.Account.Balance, want, d.Loaded.Count,
+				d.Loaded.Balance)
+		}
+	}
+	return nil
 }
 
 // preparePayables creates a supplier and one payable per connection, to be settled.
@@ -170,6 +218,14 @@ var businessScenarios = []*Scenario{
 		About: "GET /finance/transactions?search=coffee: first page of a substring search of the descriptions",
 		request: func(ctx context.Context, e *env, w int) (*http.Request, error) {
 			return e.c.newRequest(ctx, http.MethodGet, "/finance/transactions?search=coffee", e.data.Business.Owner.Access, nil)
+		},
+	},
+	{
+		Name: "account-detail", Family: "business", Probe: "/finance/transactions", Want: http.StatusOK, needs: needBusiness,
+		About: "GET /finance/accounts/{ledger}: the ledger account with its stored balance",
+		request: func(ctx context.Context, e *env, w int) (*http.Request, error) {
+			d := e.data.Business
+			return e.c.newRequest(ctx, http.MethodGet, "/finance/accounts/"+d.Ledger, d.Owner.Access, nil)
 		},
 	},
 	{

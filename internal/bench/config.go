@@ -1,7 +1,8 @@
 // Package bench is Bursar's load generator (`bursar bench`). It prepares its own data set against
-// a running server over HTTP (users with unique names per run, budgets, categories, cash flows),
-// optionally loads millions of cash flows straight into the server's database, then runs named
-// scenarios for a fixed time with N concurrent keep-alive connections. Per scenario it reports
+// a running server over HTTP (users with unique names per run, budgets, categories, cash flows,
+// a business and its transactions), optionally loads millions of cash flows and transactions
+// straight into the server's database, then runs named scenarios for a fixed time with N
+// concurrent keep-alive connections. Per scenario it reports
 // requests a second, latency percentiles, errors by status, and the server's CPU and memory when
 // the server runs on this machine.
 package bench
@@ -30,7 +31,7 @@ type Config struct {
 	Categories   int    // categories of the hot budget
 	CashFlows    int    // cash flows of the hot budget
 	Transactions int    // transactions of the business's ledger account
-	Direct       string // database URL: load the cash flows through SQL instead of HTTP
+	Direct       string // database URL: load the cash flows and transactions through SQL instead of HTTP
 	Batch        int    // rows per transaction of a direct load
 
 	ServerPID int    // process to measure; 0: found from the listening port when local
@@ -65,7 +66,7 @@ func ParseArgs(args []string, getenv func(string) string, usage io.Writer) (*Con
 	fs.IntVar(&c.Categories, "categories", 5, "categories of the hot budget")
 	fs.IntVar(&c.CashFlows, "cash-flows", 1000, "cash flows of the hot budget (the one the read scenarios read)")
 	fs.IntVar(&c.Transactions, "transactions", 1000, "transactions of the business's ledger account (Business scenarios)")
-	fs.StringVar(&c.Direct, "direct", "", "DATABASE_URL of the server's database: insert the cash flows through SQL in batched transactions (fast path for millions of rows)")
+	fs.StringVar(&c.Direct, "direct", "", "DATABASE_URL of the server's database: insert the cash flows and the ledger's transactions through SQL in batched transactions (fast path for millions of rows)")
 	fs.IntVar(&c.Batch, "batch", 20000, "rows per transaction of a --direct load")
 	fs.IntVar(&c.ServerPID, "server-pid", 0, "server process to measure (default: found from the listening port when the server is local)")
 	fs.StringVar(&c.DBProcess, "db-process", "postgres", "command name of the local database server's processes whose CPU to report (\"\": none)")

@@ -57,8 +57,8 @@ type FlowLoad struct {
 	Span time.Duration
 }
 
-// rowsPerInsert is the rows of one multi-row INSERT: 8 columns each stays far below SQLite's
-// 32,766 and PostgreSQL's 65,535 bound parameters.
+// rowsPerInsert is the rows of one multi-row INSERT: 10 columns at most stays far below
+// SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 const rowsPerInsert = 500
 
 const flowInsert = `INSERT INTO cash_flows (id, budget_id, category_id, name, description, amount, type, created_at) VALUES `
@@ -91,12 +91,29 @@ func LoadCashFlows(ctx context.Context, store *sqlstore.DB, l FlowLoad, progress
 	}
 	start := l.End.Add(-l.Span)
 	entropy := ulid.Monotonic(rand.NewChaCha8([32]byte{}), 0)
-	// modernc's SQLite looks every $n placeholder up by name as it binds it, a cost that grows
-	// with the statement's placeholders; anonymous ones it binds by position.
-	numbered := store.Engine() == sqlstore.Postgres
+	b := newBulk(store, flowInsert, 8)
 	for done := 0; done < l.N; {
 		n := min(l.Batch, l.N-done)
-		bt, err := insertBatch(ctx, db, numbered, l, start, entropy, done, n)
+		var bt Totals
+		err := b.batch(ctx, done, n, func(k int, args []any) ([]any, error) {
+			f := flowAt(k, l.Categories)
+			id, err := spreadID(start, l.Span, k, l.N, entropy)
+			if err != nil {
+				return nil, err
+			}
+			var category any
+			if f.category != "" {
+				category = f.category
+			}
+			bt.add(f.totals())
+			return append(args, id.String(), l.BudgetID, category, f.name, "", int64(f.amount), f.typ,
+				ulid.Time(id.Time()).UnixMicro()), nil
+		}, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, budgetAggregates, l.BudgetID, int64(bt.Incomes), int64(bt.Expenses), bt.Count); err != nil {
+				return fmt.Errorf("budget totals: %w", err)
+			}
+			return nil
+		})
 		if err != nil {
 			return t, fmt.Errorf("direct load: rows %d–%d: %w", done, done+n-1, err)
 		}
@@ -109,56 +126,65 @@ func LoadCashFlows(ctx context.Context, store *sqlstore.DB, l FlowLoad, progress
 	return t, nil
 }
 
-// insertBatch inserts rows [from, from+n) in one transaction.
-func insertBatch(ctx context.Context, db *sql.DB, numbered bool, l FlowLoad, start time.Time, entropy *ulid.MonotonicEntropy,
-	from, n int) (Totals, error) {
-	var t Totals
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return t, err
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	stmts := map[int]*sql.Stmt{}
-	args := make([]any, 0, 8*rowsPerInsert)
-	for i := from; i < from+n; i += rowsPerInsert {
-		rows := min(rowsPerInsert, from+n-i)
-		st, ok := stmts[rows]
-		if !ok {
-			if st, err = tx.PrepareContext(ctx, flowInsert+valuesList(rows, 8, numbered)); err != nil {
-				return t, err
-			}
-			stmts[rows] = st
-		}
-		args = args[:0]
-		for k := i; k < i+rows; k++ {
-			f := flowAt(k, l.Categories)
-			at := start.Add(time.Duration(float64(l.Span) * float64(k) / float64(l.N)))
-			id, err := ulid.New(ulid.Timestamp(at), entropy)
-			if err != nil {
-				return t, err
-			}
-			var category any
-			if f.category != "" {
-				category = f.category
-			}
-			args = append(args, id.String(), l.BudgetID, category, f.name, "", int64(f.amount), f.typ,
-				ulid.Time(id.Time()).UnixMicro())
-			t.add(f.totals())
-		}
-		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return t, err
-		}
-	}
-	if _, err := tx.ExecContext(ctx, budgetAggregates, l.BudgetID, int64(t.Incomes), int64(t.Expenses), t.Count); err != nil {
-		return t, fmt.Errorf("budget totals: %w", err)
-	}
-	return t, tx.Commit()
+// spreadID is the ULID of row k of n spread evenly over [start, start+span), oldest first.
+func spreadID(start time.Time, span time.Duration, k, n int, entropy *ulid.MonotonicEntropy) (ulid.ULID, error) {
+	at := start.Add(time.Duration(float64(span) * float64(k) / float64(n)))
+	return ulid.New(ulid.Timestamp(at), entropy)
 }
 
 // budgetAggregates adds a batch to the budget's stored totals and count, as sqlstore's
 // addToBudget does for one cash flow.
 const budgetAggregates = `UPDATE budgets SET incomes = incomes + $2, expenses = expenses + $3,
 	cash_flow_count = cash_flow_count + $4 WHERE id = $1`
+
+// bulk inserts rows into one table with multi-row INSERTs, a batch of them per transaction.
+type bulk struct {
+	db       *sql.DB
+	insert   string // "INSERT INTO t (…) VALUES "
+	cols     int
+	numbered bool
+}
+
+func newBulk(store *sqlstore.DB, insert string, cols int) *bulk {
+	// modernc's SQLite looks every $n placeholder up by name as it binds it, a cost that grows
+	// with the statement's placeholders; anonymous ones it binds by position.
+	return &bulk{db: store.Writer(), insert: insert, cols: cols, numbered: store.Engine() == sqlstore.Postgres}
+}
+
+// batch inserts rows [from, from+n) in one transaction: row appends row k's values to args;
+// after runs last in the same transaction (the aggregates the store keeps beside the rows).
+func (b *bulk) batch(ctx context.Context, from, n int, row func(k int, args []any) ([]any, error), after func(tx *sql.Tx) error) error {
+	tx, err := b.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	stmts := map[int]*sql.Stmt{}
+	args := make([]any, 0, b.cols*rowsPerInsert)
+	for i := from; i < from+n; i += rowsPerInsert {
+		rows := min(rowsPerInsert, from+n-i)
+		st, ok := stmts[rows]
+		if !ok {
+			if st, err = tx.PrepareContext(ctx, b.insert+valuesList(rows, b.cols, b.numbered)); err != nil {
+				return err
+			}
+			stmts[rows] = st
+		}
+		args = args[:0]
+		for k := i; k < i+rows; k++ {
+			if args, err = row(k, args); err != nil {
+				return err
+			}
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+	}
+	if err := after(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
 
 // valuesList renders "($1, …, $cols), (…)" for rows rows, or "(?, …), (…)" unless numbered.
 func valuesList(rows, cols int, numbered bool) string {

@@ -96,7 +96,7 @@ func TestRunEveryScenario(t *testing.T) {
 		}
 	}
 	if got, want := strings.Join(names, ","), "healthz,budgets-list,budget-detail,cash-flows-page,create-cash-flow,"+
-		"transactions-list,transactions-date,transactions-search,create-transaction,transfer,settle-payable,signin"; got != want {
+		"transactions-list,transactions-date,transactions-search,account-detail,create-transaction,transfer,settle-payable,signin"; got != want {
 		t.Fatalf("scenarios %s, want %s", got, want)
 	}
 	if d := rep.Data; d.Users != 3 || d.HotCashFlows != 30 || d.HotCategories != 2 || d.DirectCashFlows || d.Transactions != 20 {
@@ -165,6 +165,48 @@ func TestDirectLoadKeepsTheAPIConsistent(t *testing.T) {
 		t.Fatalf("API: %+v, count %d; table: incomes %s, expenses %s, %d rows", tb, page.Count, in, ex, n)
 	}
 	if len(page.Results) != 50 || !strings.HasPrefix(page.Results[0].Name, "Bench ") {
+		t.Fatalf("first page must start with the newest (created over HTTP after the load): %+v", page.Results[:1])
+	}
+}
+
+// TestDirectTransactionsKeepTheAPIConsistent loads transactions through SQL into the ledger of
+// the business on the server's SQLite file (the bench checks the API's count and balance after
+// the load), then checks them again after the create scenario adds rows over HTTP.
+func TestDirectTransactionsKeepTheAPIConsistent(t *testing.T) {
+	s := startServer(t, httpapi.RateLimits{})
+	cfg := parse(t, "--url", s.url, "--direct", s.dsn, "--transactions", "2345", "--batch", "1000",
+		"--duration", "300ms", "--warmup", "0", "--connections", "2",
+		"--scenarios", "transactions-list,account-detail,create-transaction", "--json")
+	var out strings.Builder
+	if err := bench.Run(context.Background(), cfg, &out, io.Discard); err != nil {
+		t.Fatal(err) // includes the bench's own check of count and balance after the load
+	}
+	var rep bench.Report
+	if err := json.Unmarshal([]byte(out.String()), &rep); err != nil {
+		t.Fatalf("--json output: %v\n%s", err, out.String())
+	}
+	created := rep.Scenarios[2]
+	if rep.Data.Transactions != 2345 || created.Requests == 0 || created.Errors != 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	token := signIn(t, s.url, "bench-"+rep.Data.RunID+"-owner", bench.Password)
+	var page struct {
+		Count   int `json:"count"`
+		Results []struct {
+			Transaction struct {
+				Description string `json:"description"`
+			} `json:"transaction"`
+		} `json:"results"`
+	}
+	get(t, s.url+"/finance/transactions", token, &page)
+	var rows int
+	if err := s.db.Reader().QueryRow(`SELECT COUNT(*) FROM finance_transactions`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if want := 2345 + 2 + created.Requests; page.Count != want || rows != want {
+		t.Fatalf("API count %d, %d rows; want 2345 loaded + 2 openings + %d created", page.Count, rows, created.Requests)
+	}
+	if len(page.Results) != 50 || page.Results[0].Transaction.Description != "Bench sale" {
 		t.Fatalf("first page must start with the newest (created over HTTP after the load): %+v", page.Results[:1])
 	}
 }

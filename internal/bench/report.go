@@ -35,7 +35,7 @@ type DataInfo struct {
 	BudgetsPerUser  int    `json:"budgets_per_user"`
 	HotCategories   int    `json:"hot_categories"`
 	HotCashFlows    int    `json:"hot_cash_flows"`
-	DirectCashFlows bool   `json:"direct_cash_flows"`
+	DirectCashFlows bool   `json:"direct_cash_flows"` // cash flows and transactions loaded through SQL
 	HotBudget       string `json:"hot_budget,omitempty"`
 	Transactions    int    `json:"transactions"` // of the business's ledger, when prepared
 }
@@ -112,7 +112,7 @@ func (r *runner) newReport(skipped []Skipped) *Report {
 		Scenarios: []Result{}, Skipped: skipped,
 	}
 	if b := r.data.Business; b != nil {
-		rep.Data.Transactions = b.Transactions
+		rep.Data.Transactions = b.Loaded.Count
 	}
 	return rep
 }

@@ -181,20 +181,29 @@ func (r *runner) prepareFlows(ctx context.Context) error {
 	if r.cfg.Direct == "" {
 		return r.prepareFlowsHTTP(ctx)
 	}
+	return r.direct(ctx, "cash flows", r.cfg.CashFlows, func(db *sqlstore.DB) error {
+		t, err := LoadCashFlows(ctx, db, FlowLoad{BudgetID: r.data.Hot, Categories: r.data.Categories,
+			N: r.cfg.CashFlows, Batch: r.cfg.Batch, End: time.Now().Add(-time.Minute), Span: 365 * 24 * time.Hour},
+			r.prog.add)
+		r.data.Flows.add(t)
+		return err
+	})
+}
+
+// direct opens the --direct database, runs load on it under a progress line of n rows of what,
+// and settles the database.
+func (r *runner) direct(ctx context.Context, what string, n int, load func(db *sqlstore.DB) error) error {
 	db, err := sqlstore.Open(ctx, r.cfg.Direct)
 	if err != nil {
 		return fmt.Errorf("bench: --direct: %w", err)
 	}
 	defer db.Close()
-	r.prog.begin("prepare: cash flows through SQL ("+string(db.Engine())+")", r.cfg.CashFlows, 0)
-	t, err := LoadCashFlows(ctx, db, FlowLoad{BudgetID: r.data.Hot, Categories: r.data.Categories,
-		N: r.cfg.CashFlows, Batch: r.cfg.Batch, End: time.Now().Add(-time.Minute), Span: 365 * 24 * time.Hour},
-		r.prog.add)
+	r.prog.begin("prepare: "+what+" through SQL ("+string(db.Engine())+")", n, 0)
+	err = load(db)
 	r.prog.end()
 	if err != nil {
 		return err
 	}
-	r.data.Flows.add(t)
 	return settle(ctx, db)
 }
 
@@ -203,7 +212,7 @@ func (r *runner) prepareFlows(ctx context.Context) error {
 func settle(ctx context.Context, db *sqlstore.DB) error {
 	q := `PRAGMA wal_checkpoint(PASSIVE)`
 	if db.Engine() == sqlstore.Postgres {
-		q = `VACUUM (ANALYZE) cash_flows`
+		q = `VACUUM (ANALYZE) cash_flows, budgets, finance_transactions, finance_accounts, finance_transaction_hours`
 	}
 	if _, err := db.Writer().ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("bench: after the direct load: %w", err)

@@ -2,10 +2,12 @@
 // hierarchical categories, and transactions (credits, debits and transfers) that move account
 // balances (business-api.md §2.5, §4.3; defects 2, 9, 10, 12, 13; conventions S10, S21, S22).
 //
-// Every balance is stored on its account row and changes in the same database transaction as
-// the transactions that change it, with the account rows locked (SELECT … FOR UPDATE on
-// PostgreSQL, in id order so that transfers cannot deadlock; SQLite's single writer already
-// serialises). A balance therefore always equals the sum of its account's transactions.
+// Every balance is stored on its account row, with the account's number of transactions (and
+// its number per UTC hour), and they change in the same database transaction as the
+// transactions that change them, in one bounded UPDATE per account (in id order so that
+// transfers cannot deadlock; SQLite's single writer already serialises). A balance therefore
+// always equals the sum of its account's transactions, and the counts their number: lists count
+// a million transactions, or a week of them, without counting rows.
 //
 // A transaction may settle a receivable or payable (package billing): the payment's amount
 // paid, status and paid date change in the same database transaction, with the payment row
@@ -28,7 +30,7 @@ type Account struct {
 	ID         string
 	BusinessID string
 	Name       string
-	Balance    money.Cents // Σ amounts of the account's transactions
+	Balance    money.Cents // Σ amounts of the account's transactions (stored with their count)
 	IsActive   bool
 	CreatedAt  time.Time
 }
@@ -110,11 +112,14 @@ type Store interface {
 	ListFinanceAccounts(ctx context.Context, businessID string, p business.Page) ([]Account, int, error)
 	// AllFinanceAccounts returns every account of the business (a handful).
 	AllFinanceAccounts(ctx context.Context, businessID string) ([]Account, error)
-	// SetFinanceBalance stores a locked account's new balance.
-	SetFinanceBalance(ctx context.Context, accountID string, balance money.Cents) error
-	// AddFinanceBalance adds delta to an account's balance in one statement, when the result
-	// stays within ±money.Limit; ok is false, and nothing changes, when it would not.
-	AddFinanceBalance(ctx context.Context, accountID string, delta money.Cents) (ok bool, err error)
+	// AddFinanceBalance adds delta to an account's balance and count to its stored number of
+	// transactions in one statement, when the balance stays within ±money.Limit; ok is false,
+	// and nothing changes, when it would not. Every write and delete of transactions calls it
+	// for each account it touches, in the same database transaction.
+	AddFinanceBalance(ctx context.Context, accountID string, delta money.Cents, count int) (ok bool, err error)
+	// AddFinanceHourCount adds count to the account's number of transactions in the UTC hour
+	// of at (what date filters count with); it follows AddFinanceBalance on the same account.
+	AddFinanceHourCount(ctx context.Context, businessID, accountID string, at time.Time, count int) error
 
 	CreateFinanceCategory(ctx context.Context, c *Category) error
 	UpdateFinanceCategory(ctx context.Context, c *Category) error
@@ -132,7 +137,9 @@ type Store interface {
 	// DeleteFinanceTransactions deletes those of ids that are the business's and says how
 	// many there were.
 	DeleteFinanceTransactions(ctx context.Context, businessID string, ids []string) (int, error)
-	// ListFinanceTransactions lists transactions newest first (ties: id descending).
+	// ListFinanceTransactions lists transactions newest first (ties: id descending). Without a
+	// search the count comes from the stored counts: the accounts' or, for a date span, their
+	// hours'.
 	ListFinanceTransactions(ctx context.Context, businessID string, f Filter, p business.Page) ([]Transaction, int, error)
 }
 

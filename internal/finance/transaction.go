@@ -184,25 +184,38 @@ func (s *Service) record(ctx context.Context, tx Store, a *business.Actor, c *ch
 	// here to the commit, so concurrent writers on a hot account queue for one statement, not
 	// for the whole transaction. Accounts in id order, so two transfers between the same
 	// accounts cannot deadlock.
-	ids := make([]string, 0, len(legs))
-	delta := map[string]money.Cents{}
-	for _, l := range legs {
-		if _, ok := delta[l.Account.ID]; !ok {
-			ids = append(ids, l.Account.ID)
-		}
-		delta[l.Account.ID] += l.Amount
+	ok, err := addBalances(ctx, tx, legs, 1)
+	if err == nil && !ok {
+		err = apperr.Field("amount", MsgBalanceRange)
 	}
-	slices.Sort(ids)
-	for _, accID := range ids {
-		ok, err := tx.AddFinanceBalance(ctx, accID, delta[accID])
-		if err != nil {
-			return nil, err
+	return out, err
+}
+
+// addBalances adds sign × each leg's amount to its account's stored balance, and sign × its
+// number of legs to the account's stored transaction counts (in all and in the leg's hour),
+// accounts in id order, each balance in one bounded UPDATE. It reports false when a balance
+// would leave ±money.Limit (S21); the caller then fails, rolling back what it wrote.
+func addBalances(ctx context.Context, tx Store, legs []*Transaction, sign int) (bool, error) {
+	legs = slices.Clone(legs)
+	slices.SortStableFunc(legs, func(a, b *Transaction) int { return strings.Compare(a.Account.ID, b.Account.ID) })
+	for i := 0; i < len(legs); {
+		accID, delta, n := legs[i].Account.ID, money.Cents(0), 0
+		j := i
+		for ; j < len(legs) && legs[j].Account.ID == accID; j++ {
+			delta += money.Cents(sign) * legs[j].Amount
+			n += sign
 		}
-		if !ok {
-			return nil, apperr.Field("amount", MsgBalanceRange)
+		if ok, err := tx.AddFinanceBalance(ctx, accID, delta, n); err != nil || !ok {
+			return false, err
 		}
+		for _, l := range legs[i:j] {
+			if err := tx.AddFinanceHourCount(ctx, l.BusinessID, accID, l.Timestamp, sign); err != nil {
+				return false, err
+			}
+		}
+		i = j
 	}
-	return out, nil
+	return true, nil
 }
 
 // checkRefs reads the accounts c names and checks every reference against the business. The
@@ -259,26 +272,6 @@ func (s *Service) checkRefs(ctx context.Context, tx Store, businessID string, c 
 	return accs, f.Err()
 }
 
-// move adds sign × each leg's amount to its locked account's balance and stores the
-// balances; it reports false, storing nothing, when a balance would leave ±money.Limit (S21).
-func (s *Service) move(ctx context.Context, tx Store, accs map[string]*Account, legs []*Transaction, sign money.Cents) (bool, error) {
-	for _, l := range legs {
-		acc := accs[l.Account.ID]
-		next, ok := money.Add(acc.Balance, sign*l.Amount)
-		if !ok {
-			return false, nil
-		}
-		acc.Balance = next
-	}
-	for _, l := range legs {
-		acc := accs[l.Account.ID]
-		if err := tx.SetFinanceBalance(ctx, acc.ID, acc.Balance); err != nil {
-			return false, err
-		}
-	}
-	return true, nil
-}
-
 // Transaction returns a transaction of the caller's business.
 func (s *Service) Transaction(ctx context.Context, a *business.Actor, transactionID string) (*Transaction, error) {
 	t, err := s.store.FinanceTransaction(ctx, a.BusinessID, transactionID)
@@ -316,14 +309,13 @@ func (s *Service) DeleteTransaction(ctx context.Context, a *business.Actor, tran
 				ids = append(ids, l.Account.ID)
 			}
 		}
+		// The accounts are locked before the rows go, in id order, so that two deletes of the
+		// same transfer queue here instead of deadlocking on its two rows.
 		slices.Sort(ids)
-		accs := map[string]*Account{}
 		for _, accID := range ids {
-			acc, err := tx.FinanceAccount(ctx, a.BusinessID, accID, true)
-			if err != nil {
+			if _, err := tx.FinanceAccount(ctx, a.BusinessID, accID, true); err != nil {
 				return err
 			}
-			accs[accID] = acc
 		}
 		gone := make([]string, len(legs))
 		for i, l := range legs {
@@ -336,7 +328,7 @@ func (s *Service) DeleteTransaction(ctx context.Context, a *business.Actor, tran
 		if n != len(gone) { // deleted meanwhile by another request: nothing to take back
 			return apperr.New(apperr.NotFound, MsgDeleteNotFound)
 		}
-		ok, err := s.move(ctx, tx, accs, legs, -1)
+		ok, err := addBalances(ctx, tx, legs, -1)
 		if err == nil && !ok {
 			// 400 naming the amount, like a write that would pass the bound (conventions S21).
 			f := apperr.Fields{}

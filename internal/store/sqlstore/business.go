@@ -30,8 +30,14 @@ func bizStr(n sql.NullString) *string {
 // query without LIMIT/OFFSET; both take args, the list then $n+1 (limit) and $n+2 (offset).
 func bizPage[T any](ctx context.Context, q querier, count, list string, args []any, limit, offset int,
 	scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
+	return bizPageCounted(ctx, q, count, args, list, args, limit, offset, scan)
+}
+
+// bizPageCounted is bizPage with a count that takes its own arguments.
+func bizPageCounted[T any](ctx context.Context, q querier, count string, countArgs []any, list string, args []any,
+	limit, offset int, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
 	var total int
-	if err := q.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
+	if err := q.QueryRowContext(ctx, count, countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count: %w", err)
 	}
 	if total == 0 || offset >= total {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bursar/bursar/internal/business"
 	"github.com/bursar/bursar/internal/finance"
@@ -90,21 +91,13 @@ func (db *DB) AllFinanceAccounts(ctx context.Context, businessID string) ([]fina
 	return out, rows.Err()
 }
 
-// SetFinanceBalance stores an account's balance (the caller holds its row lock).
-func (db *DB) SetFinanceBalance(ctx context.Context, accountID string, balance money.Cents) error {
-	_, err := db.write().ExecContext(ctx, `UPDATE finance_accounts SET balance = $2 WHERE id = $1`, accountID, int64(balance))
-	if err != nil {
-		return fmt.Errorf("set balance of %s: %w", accountID, err)
-	}
-	return nil
-}
-
-// AddFinanceBalance adds delta to an account's balance when the result stays within
-// ±money.Limit, in one statement: the row is locked from here to the end of the transaction,
-// so callers run it last (conventions S21).
-func (db *DB) AddFinanceBalance(ctx context.Context, accountID string, delta money.Cents) (bool, error) {
-	res, err := db.write().ExecContext(ctx, `UPDATE finance_accounts SET balance = balance + $2
-		WHERE id = $1 AND balance + $2 BETWEEN $3 AND $4`, accountID, int64(delta), -int64(money.Limit), int64(money.Limit))
+// AddFinanceBalance adds delta to an account's balance and count to its transaction count when
+// the balance stays within ±money.Limit, in one statement: the row is locked from here to the
+// end of the transaction, so callers run it last (conventions S21).
+func (db *DB) AddFinanceBalance(ctx context.Context, accountID string, delta money.Cents, count int) (bool, error) {
+	res, err := db.write().ExecContext(ctx, `UPDATE finance_accounts SET balance = balance + $2,
+		transaction_count = transaction_count + $5 WHERE id = $1 AND balance + $2 BETWEEN $3 AND $4`,
+		accountID, int64(delta), -int64(money.Limit), int64(money.Limit), count)
 	if err != nil {
 		return false, fmt.Errorf("add to balance of %s: %w", accountID, err)
 	}
@@ -113,6 +106,29 @@ func (db *DB) AddFinanceBalance(ctx context.Context, accountID string, delta mon
 		return false, fmt.Errorf("add to balance of %s: %w", accountID, err)
 	}
 	return n == 1, nil
+}
+
+// hourMicros is the width of a finance_transaction_hours bucket.
+const hourMicros = int64(time.Hour / time.Microsecond)
+
+// FinanceHour is the bucket of finance_transaction_hours a transaction at t counts in: the first
+// microsecond of its UTC hour. The bench's direct load computes it with this function too.
+func FinanceHour(t time.Time) int64 {
+	m := micros(t)
+	return m - ((m%hourMicros)+hourMicros)%hourMicros
+}
+
+// AddFinanceHourCount adds count to the number of the account's transactions in the UTC hour of
+// at; the caller runs it after AddFinanceBalance, whose row lock on the account it relies on.
+func (db *DB) AddFinanceHourCount(ctx context.Context, businessID, accountID string, at time.Time, count int) error {
+	_, err := db.write().ExecContext(ctx, `INSERT INTO finance_transaction_hours (account_id, business_id, hour,
+		transaction_count) VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, hour) DO UPDATE
+		SET transaction_count = finance_transaction_hours.transaction_count + excluded.transaction_count`,
+		accountID, businessID, FinanceHour(at), count)
+	if err != nil {
+		return fmt.Errorf("hour count of %s: %w", accountID, err)
+	}
+	return nil
 }
 
 const finCategoryColumns = `id, business_id, parent_id, name, is_active, created_at`

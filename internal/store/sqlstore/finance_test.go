@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -30,6 +31,7 @@ func TestFinanceStore(t *testing.T) {
 				Description: []string{"Venda ÀVISTA", "Café 100%", "x_y"}[i], Account: finance.Ref{ID: acc.ID},
 				Operator: finance.Ref{ID: f.ownerA.ID}, Timestamp: t0.Add(time.Duration(i) * 24 * time.Hour)}
 			bizOK(t, db.CreateFinanceTransaction(ctx, tr))
+			addCounts(t, db, tr)
 			ids = append(ids, tr.ID)
 		}
 		list := func(fl finance.Filter) []string {
@@ -93,24 +95,24 @@ func TestFinanceAccountLock(t *testing.T) {
 		done := make(chan error, 1)
 		go func() {
 			done <- db.FinanceTx(ctx, func(tx finance.Store) error {
-				a, err := tx.FinanceAccount(ctx, f.bizA.ID, acc.ID, true)
-				if err != nil {
+				if _, err := tx.FinanceAccount(ctx, f.bizA.ID, acc.ID, true); err != nil {
 					return err
 				}
 				close(locked)
 				<-release
-				return tx.SetFinanceBalance(ctx, acc.ID, a.Balance+100)
+				_, err := tx.AddFinanceBalance(ctx, acc.ID, 100, 0)
+				return err
 			})
 		}()
 		<-locked
 		second := make(chan error, 1)
 		go func() {
 			second <- db.FinanceTx(ctx, func(tx finance.Store) error {
-				a, err := tx.FinanceAccount(ctx, f.bizA.ID, acc.ID, true)
-				if err != nil {
+				if _, err := tx.FinanceAccount(ctx, f.bizA.ID, acc.ID, true); err != nil {
 					return err
 				}
-				return tx.SetFinanceBalance(ctx, acc.ID, a.Balance+1)
+				_, err := tx.AddFinanceBalance(ctx, acc.ID, 1, 0)
+				return err
 			})
 		}()
 		select {
@@ -123,6 +125,83 @@ func TestFinanceAccountLock(t *testing.T) {
 		bizOK(t, <-second)
 		if a, _ := db.FinanceAccount(ctx, f.bizA.ID, acc.ID, false); a.Balance != 101 {
 			t.Fatalf("balance %s, want 1.01 (no lost update)", a.Balance)
+		}
+	})
+}
+
+// addCounts does for a transaction the store created what finance's record does: the balance
+// and the stored counts the list counts with.
+func addCounts(t *testing.T, db *sqlstore.DB, tr *finance.Transaction) {
+	t.Helper()
+	ctx := context.Background()
+	if ok, err := db.AddFinanceBalance(ctx, tr.Account.ID, tr.Amount, 1); !ok || err != nil {
+		t.Fatalf("add balance: %v, %v", ok, err)
+	}
+	bizOK(t, db.AddFinanceHourCount(ctx, tr.BusinessID, tr.Account.ID, tr.Timestamp, 1))
+}
+
+// TestFinanceSpanCounts: a date span's count (whole hours from the stored hour counts, partial
+// first and last hours from the rows) equals the rows in the span, for spans on and off the
+// hour, shorter than an hour, and with a bank filter; another business's rows never count.
+func TestFinanceSpanCounts(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newBizFixture(t, db)
+		t0 := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+		var accs []*finance.Account
+		for _, biz := range []string{f.bizA.ID, f.bizA.ID, f.bizB.ID} {
+			acc := &finance.Account{ID: id.New(), BusinessID: biz, Name: "A" + id.New(), IsActive: true, CreatedAt: t0}
+			bizOK(t, db.CreateFinanceAccount(ctx, acc))
+			accs = append(accs, acc)
+		}
+		rng := rand.New(rand.NewPCG(5, 6))
+		for range 300 {
+			acc := accs[rng.IntN(len(accs))]
+			tr := &finance.Transaction{ID: id.New(), BusinessID: acc.BusinessID, Type: finance.Credit, Amount: 1,
+				Description: "x", Account: finance.Ref{ID: acc.ID}, Operator: finance.Ref{ID: f.ownerA.ID},
+				Timestamp: t0.Add(time.Duration(rng.Int64N(int64(48 * time.Hour))))}
+			bizOK(t, db.CreateFinanceTransaction(ctx, tr))
+			addCounts(t, db, tr)
+		}
+		rows := func(from, to time.Time, acc string) int {
+			var n int
+			q := `SELECT COUNT(*) FROM finance_transactions WHERE business_id = $1 AND created_at >= $2 AND created_at < $3`
+			args := []any{f.bizA.ID, from.UnixMicro(), to.UnixMicro()}
+			if acc != "" {
+				q += ` AND account_id = $4`
+				args = append(args, acc)
+			}
+			bizOK(t, db.Reader().QueryRowContext(ctx, q, args...).Scan(&n))
+			return n
+		}
+		kolkata := time.FixedZone("IST", 5*3600+1800)
+		spans := [][2]time.Time{
+			{t0, t0.Add(24 * time.Hour)},                                                   // UTC days
+			{t0.Add(-time.Hour), t0.Add(72 * time.Hour)},                                   // everything
+			{t0.In(kolkata), t0.Add(24 * time.Hour).In(kolkata)},                           // on the hour, shown in another zone
+			{t0.Add(-5*time.Hour - 30*time.Minute), t0.Add(18*time.Hour + 30*time.Minute)}, // a day in +05:30
+			{t0.Add(90 * time.Minute), t0.Add(100 * time.Minute)},                          // within an hour
+			{t0.Add(90 * time.Minute), t0.Add(150 * time.Minute)},                          // across one hour boundary
+			{t0.Add(30 * time.Minute), t0.Add(31 * time.Hour)},                             // partial hours at both ends
+			{t0.Add(5 * time.Hour), t0.Add(5 * time.Hour)},                                 // empty
+		}
+		for range 20 {
+			a := t0.Add(time.Duration(rng.Int64N(int64(50 * time.Hour))))
+			spans = append(spans, [2]time.Time{a, a.Add(time.Duration(rng.Int64N(int64(30 * time.Hour))))})
+		}
+		for _, sp := range spans {
+			span := &business.Span{From: sp[0], To: sp[1]}
+			for _, acc := range []string{"", accs[1].ID} {
+				fl := finance.Filter{Span: span}
+				if acc != "" {
+					fl.AccountIDs = []string{acc}
+				}
+				_, n, err := db.ListFinanceTransactions(ctx, f.bizA.ID, fl, business.Page{Limit: 1})
+				bizOK(t, err)
+				if want := rows(sp[0], sp[1], acc); n != want {
+					t.Errorf("span %s – %s (account %q): count %d, %d rows", sp[0], sp[1], acc, n, want)
+				}
+			}
 		}
 	})
 }
