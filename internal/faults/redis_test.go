@@ -15,7 +15,7 @@ import (
 
 // TestRedisOutage: with rate limits shared through Redis and load running, Redis stops.
 // Requests keep succeeding (limits fall back to memory), and once Redis is back Bursar
-// returns to it by itself (issue 7, item 4). SQLite keeps the test about Redis alone.
+// returns to it by itself (issue 7, item 4), on either database.
 func TestRedisOutage(t *testing.T) {
 	url := os.Getenv("BURSAR_TEST_REDIS_URL")
 	if url == "" {
@@ -28,7 +28,11 @@ func TestRedisOutage(t *testing.T) {
 	rdb := redis.NewClient(opts)
 	defer rdb.Close()
 	ensureUp(t, "redis", redisUp, redisStart)
-	srv := newServer(t, t.TempDir()+"/bursar.db", "REDIS_URL="+url,
+	eachBackend(t, func(t *testing.T, b backend) { redisOutage(t, b, rdb, url) })
+}
+
+func redisOutage(t *testing.T, b backend, rdb *redis.Client, url string) {
+	srv := newServer(t, b.dsn, "REDIS_URL="+url,
 		"BURSAR_RATE_LIMIT_MINUTE=1000000", "BURSAR_RATE_LIMIT_DAY=100000000")
 	srv.start()
 	c := newClient(srv.url())
@@ -109,8 +113,8 @@ func TestRedisOutage(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("redis down %s: replies before %s (slowest %s), during %s (slowest %s), after %s; %v decisions in memory; "+
-		"limits back in Redis %s after it restarted",
+	t.Logf("%s: redis down %s: replies before %s (slowest %s), during %s (slowest %s), after %s; %v decisions in memory; "+
+		"limits back in Redis %s after it restarted", b.name,
 		restarted.Sub(stopped).Round(time.Millisecond), &before, time.Duration(slowest[0].Load()).Round(time.Millisecond), &during, time.Duration(slowest[1].Load()).Round(time.Millisecond),
 		&after, f2, back.Round(time.Millisecond))
 }

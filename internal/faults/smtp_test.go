@@ -16,6 +16,10 @@ import (
 // fails and is retried later; once the server is up the summary goes out, and only once, even
 // across a restart (issue 7, item 4).
 func TestSMTPOutage(t *testing.T) {
+	eachBackend(t, smtpOutage)
+}
+
+func smtpOutage(t *testing.T, b backend) {
 	now := time.Now().UTC()
 	if now.Hour() == 0 && now.Minute() < 3 {
 		t.Skip("too close to midnight UTC for a summary due two minutes ago today")
@@ -26,7 +30,7 @@ func TestSMTPOutage(t *testing.T) {
 	}
 	smtpAddr := ln.Addr().String()
 	ln.Close() // nothing listens there: the SMTP server is down
-	dsn := t.TempDir() + "/bursar.db"
+	dsn := b.dsn
 	// First run: the summary time is an hour away, so nothing is due while the user is set up.
 	srv := newServer(t, dsn, "BURSAR_SMTP_URL=smtp://"+smtpAddr,
 		"BURSAR_SUMMARY_AT="+now.Add(time.Hour).Format("15:04"))
@@ -86,6 +90,6 @@ func TestSMTPOutage(t *testing.T) {
 	if err := db.Reader().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM summary_sends WHERE sent_at IS NOT NULL`).Scan(&sends); err != nil || sends != 1 {
 		t.Fatalf("summary_sends has %d sent rows (%v), want 1", sends, err)
 	}
-	t.Logf("summary to %s: %d failed attempt(s) while SMTP was down, delivered on attempt %d, %s after the server came up; "+
-		"one message after a restart", msgs[0].To, attemptsDown, attempts, delivered.Round(time.Millisecond))
+	t.Logf("%s: summary to %s: %d failed attempt(s) while SMTP was down, delivered on attempt %d, %s after the server came up; "+
+		"one message after a restart", b.name, msgs[0].To, attemptsDown, attempts, delivered.Round(time.Millisecond))
 }
