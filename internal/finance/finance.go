@@ -112,14 +112,12 @@ type Store interface {
 	ListFinanceAccounts(ctx context.Context, businessID string, p business.Page) ([]Account, int, error)
 	// AllFinanceAccounts returns every account of the business (a handful).
 	AllFinanceAccounts(ctx context.Context, businessID string) ([]Account, error)
-	// AddFinanceBalance adds delta to an account's balance and count to its stored number of
-	// transactions in one statement, when the balance stays within ±money.Limit; ok is false,
-	// and nothing changes, when it would not. Every write and delete of transactions calls it
-	// for each account it touches, in the same database transaction.
-	AddFinanceBalance(ctx context.Context, accountID string, delta money.Cents, count int) (ok bool, err error)
-	// AddFinanceHourCount adds count to the account's number of transactions in the UTC hour
-	// of at (what date filters count with); it follows AddFinanceBalance on the same account.
-	AddFinanceHourCount(ctx context.Context, businessID, accountID string, at time.Time, count int) error
+	// MoveFinanceAccount adds delta to an account's balance, and sign for each time in at to
+	// its stored number of transactions, in all and in the UTC hour of that time (what date
+	// filters count with), when the balance stays within ±money.Limit; ok is false, and nothing
+	// changes, when it would not. It locks the account's row to the end of the transaction, so
+	// every write and delete of transactions calls it last, once for each account it touches.
+	MoveFinanceAccount(ctx context.Context, businessID, accountID string, delta money.Cents, at []time.Time, sign int) (ok bool, err error)
 
 	CreateFinanceCategory(ctx context.Context, c *Category) error
 	UpdateFinanceCategory(ctx context.Context, c *Category) error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/bursar/bursar/internal/apperr"
 	"github.com/bursar/bursar/internal/billing"
@@ -193,25 +194,21 @@ func (s *Service) record(ctx context.Context, tx Store, a *business.Actor, c *ch
 
 // addBalances adds sign × each leg's amount to its account's stored balance, and sign × its
 // number of legs to the account's stored transaction counts (in all and in the leg's hour),
-// accounts in id order, each balance in one bounded UPDATE. It reports false when a balance
+// accounts in id order, each account in one MoveFinanceAccount (one statement on PostgreSQL). It reports false when a balance
 // would leave ±money.Limit (S21); the caller then fails, rolling back what it wrote.
 func addBalances(ctx context.Context, tx Store, legs []*Transaction, sign int) (bool, error) {
 	legs = slices.Clone(legs)
 	slices.SortStableFunc(legs, func(a, b *Transaction) int { return strings.Compare(a.Account.ID, b.Account.ID) })
 	for i := 0; i < len(legs); {
-		accID, delta, n := legs[i].Account.ID, money.Cents(0), 0
+		accID, delta := legs[i].Account.ID, money.Cents(0)
+		var at []time.Time
 		j := i
 		for ; j < len(legs) && legs[j].Account.ID == accID; j++ {
 			delta += money.Cents(sign) * legs[j].Amount
-			n += sign
+			at = append(at, legs[j].Timestamp)
 		}
-		if ok, err := tx.AddFinanceBalance(ctx, accID, delta, n); err != nil || !ok {
+		if ok, err := tx.MoveFinanceAccount(ctx, legs[i].BusinessID, accID, delta, at, sign); err != nil || !ok {
 			return false, err
-		}
-		for _, l := range legs[i:j] {
-			if err := tx.AddFinanceHourCount(ctx, l.BusinessID, accID, l.Timestamp, sign); err != nil {
-				return false, err
-			}
 		}
 		i = j
 	}

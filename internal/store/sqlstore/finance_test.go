@@ -100,7 +100,7 @@ func TestFinanceAccountLock(t *testing.T) {
 				}
 				close(locked)
 				<-release
-				_, err := tx.AddFinanceBalance(ctx, acc.ID, 100, 0)
+				_, err := tx.MoveFinanceAccount(ctx, f.bizA.ID, acc.ID, 100, nil, 1)
 				return err
 			})
 		}()
@@ -111,7 +111,7 @@ func TestFinanceAccountLock(t *testing.T) {
 				if _, err := tx.FinanceAccount(ctx, f.bizA.ID, acc.ID, true); err != nil {
 					return err
 				}
-				_, err := tx.AddFinanceBalance(ctx, acc.ID, 1, 0)
+				_, err := tx.MoveFinanceAccount(ctx, f.bizA.ID, acc.ID, 1, nil, 1)
 				return err
 			})
 		}()
@@ -134,10 +134,9 @@ func TestFinanceAccountLock(t *testing.T) {
 func addCounts(t *testing.T, db *sqlstore.DB, tr *finance.Transaction) {
 	t.Helper()
 	ctx := context.Background()
-	if ok, err := db.AddFinanceBalance(ctx, tr.Account.ID, tr.Amount, 1); !ok || err != nil {
-		t.Fatalf("add balance: %v, %v", ok, err)
+	if ok, err := db.MoveFinanceAccount(ctx, tr.BusinessID, tr.Account.ID, tr.Amount, []time.Time{tr.Timestamp}, 1); !ok || err != nil {
+		t.Fatalf("move account: %v, %v", ok, err)
 	}
-	bizOK(t, db.AddFinanceHourCount(ctx, tr.BusinessID, tr.Account.ID, tr.Timestamp, 1))
 }
 
 // TestFinanceSpanCounts: a date span's count (whole hours from the stored hour counts, partial
@@ -201,6 +200,46 @@ func TestFinanceSpanCounts(t *testing.T) {
 				if want := rows(sp[0], sp[1], acc); n != want {
 					t.Errorf("span %s – %s (account %q): count %d, %d rows", sp[0], sp[1], acc, n, want)
 				}
+			}
+		}
+	})
+}
+
+// TestMoveFinanceAccount: the balance, the account's count and the hour's count change together
+// (one statement on PostgreSQL), and not at all when the balance would leave its bound (S21).
+func TestMoveFinanceAccount(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newBizFixture(t, db)
+		acc := &finance.Account{ID: id.New(), BusinessID: f.bizA.ID, Name: "A", IsActive: true, CreatedAt: time.Now()}
+		bizOK(t, db.CreateFinanceAccount(ctx, acc))
+		at := time.Date(2026, 3, 1, 10, 15, 0, 0, time.UTC)
+		state := func() (balance, count, hour int64) {
+			r := db.Reader()
+			bizOK(t, r.QueryRowContext(ctx, `SELECT balance, transaction_count FROM finance_accounts WHERE id = $1`, acc.ID).Scan(&balance, &count))
+			bizOK(t, r.QueryRowContext(ctx, `SELECT COALESCE(SUM(transaction_count), 0) FROM finance_transaction_hours
+				WHERE account_id = $1 AND hour = $2`, acc.ID, sqlstore.FinanceHour(at)).Scan(&hour))
+			return
+		}
+		for _, step := range []struct {
+			delta                 money.Cents
+			at                    []time.Time
+			sign                  int
+			ok                    bool
+			balance, count, hours int64
+		}{
+			{500, []time.Time{at}, 1, true, 500, 1, 1},
+			{250, []time.Time{at.Add(30 * time.Minute)}, 1, true, 750, 2, 2},  // same hour: one row
+			{money.Limit, []time.Time{at}, 1, false, 750, 2, 2},               // past the bound: nothing
+			{-500, []time.Time{at}, -1, true, 250, 1, 1},                      // a delete
+			{100, []time.Time{at, at.Add(2 * time.Hour)}, 1, true, 350, 3, 2}, // two hours
+		} {
+			ok, err := db.MoveFinanceAccount(ctx, f.bizA.ID, acc.ID, step.delta, step.at, step.sign)
+			bizOK(t, err)
+			b, c, h := state()
+			if ok != step.ok || b != step.balance || c != step.count || h != step.hours {
+				t.Fatalf("move %s: ok %v, balance %d, count %d, hour %d; want %v, %d, %d, %d",
+					step.delta, ok, b, c, h, step.ok, step.balance, step.count, step.hours)
 			}
 		}
 	})
