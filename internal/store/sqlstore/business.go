@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/bursar/bursar/internal/business"
@@ -33,6 +34,10 @@ func bizPage[T any](ctx context.Context, q querier, count, list string, args []a
 	return bizPageCounted(ctx, q, count, args, list, args, limit, offset, scan)
 }
 
+// pageMarker, in a list query given to bizPageCounted, is where its LIMIT and OFFSET go (by
+// default, at the end).
+const pageMarker = " /*page*/"
+
 // bizPageCounted is bizPage with a count that takes its own arguments.
 func bizPageCounted[T any](ctx context.Context, q querier, count string, countArgs []any, list string, args []any,
 	limit, offset int, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
@@ -44,8 +49,13 @@ func bizPageCounted[T any](ctx context.Context, q querier, count string, countAr
 		return nil, total, nil
 	}
 	n := len(args)
-	rows, err := q.QueryContext(ctx, fmt.Sprintf("%s LIMIT $%d OFFSET $%d", list, n+1, n+2),
-		append(args, limit, offset)...)
+	page := fmt.Sprintf(" LIMIT $%d OFFSET $%d", n+1, n+2)
+	if strings.Contains(list, pageMarker) {
+		list = strings.Replace(list, pageMarker, page, 1)
+	} else {
+		list += page
+	}
+	rows, err := q.QueryContext(ctx, list, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list: %w", err)
 	}

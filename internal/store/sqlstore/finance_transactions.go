@@ -12,9 +12,14 @@ import (
 )
 
 // finTransactionSelect reads transactions with the names of what they refer to.
-const finTransactionSelect = `SELECT t.id, t.business_id, t.type, t.amount, t.description, t.account_id, a.name,
-	t.category_id, c.name, t.contact_id, ct.name, t.operator_id, u.name, t.payment_id, t.linked_id, t.created_at
-	FROM finance_transactions t
+const finTransactionSelect = `SELECT ` + finTransactionColumns + ` FROM finance_transactions t` + finTransactionJoins
+
+const finTransactionColumns = `t.id, t.business_id, t.type, t.amount, t.description, t.account_id, a.name,
+	t.category_id, c.name, t.contact_id, ct.name, t.operator_id, u.name, t.payment_id, t.linked_id, t.created_at`
+
+// finTransactionJoins name what a transaction refers to: one row each (the account and the
+// operator are required foreign keys), so they never change which rows a page holds.
+const finTransactionJoins = `
 	JOIN finance_accounts a ON a.id = t.account_id
 	JOIN users u ON u.id = t.operator_id
 	LEFT JOIN finance_categories c ON c.id = t.category_id
@@ -137,7 +142,13 @@ func (db *DB) ListFinanceTransactions(ctx context.Context, businessID string, f 
 	if f.Search == "" {
 		count, countArgs = finTransactionCount(businessID, f.AccountIDs, f.Span)
 	}
-	return bizPageCounted(ctx, db.read(), count, countArgs, finTransactionSelect+where+` ORDER BY t.created_at DESC, t.id DESC`,
+	// The page is cut from the transactions before the joins: the joins then touch 50 rows,
+	// whatever the planner believes. With the joins outside, PostgreSQL's plan for a business
+	// its statistics do not know yet (a new tenant beside a large one: estimated 1 row)
+	// fetched, joined and sorted every row of the span before the LIMIT, 40–76 ms a page.
+	const order = ` ORDER BY t.created_at DESC, t.id DESC`
+	return bizPageCounted(ctx, db.read(), count, countArgs, `SELECT `+finTransactionColumns+
+		` FROM (SELECT * FROM finance_transactions t`+where+order+pageMarker+`) t`+finTransactionJoins+order,
 		args, p.Limit, p.Offset, scanFinTransaction)
 }
 
