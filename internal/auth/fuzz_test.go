@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/bursar/bursar/internal/apperr"
+	"github.com/bursar/bursar/internal/auth"
 	"github.com/bursar/bursar/internal/clock"
 	"github.com/bursar/bursar/internal/store/sqlstore"
 )
@@ -16,20 +17,7 @@ import (
 // Run longer with: go test -run '^$' -fuzz FuzzAuthenticate -fuzztime 60s ./internal/auth
 func FuzzAuthenticate(f *testing.F) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(f.TempDir(), "fuzz.db"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		f.Fatal(err)
-	}
-	s := newService(f, db, clock.Real{})
-	register(f, s, "fuzzy")
-	p, err := s.SignIn(ctx, "fuzzy", pw)
-	if err != nil {
-		f.Fatal(err)
-	}
+	s, p := fuzzSignedIn(f, "fuzzy")
 	for _, seed := range []string{p.Access, p.Refresh, "", "abc", "a.b.c", p.Access + "x", p.Access[:len(p.Access)-1],
 		nonCanonical(p.Access),
 		"eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJ1c2VyX2lkIjoiMSJ9."} {
@@ -49,6 +37,27 @@ func FuzzAuthenticate(f *testing.F) {
 	})
 }
 
+// fuzzSignedIn returns a service on a fresh SQLite file and the token pair of a user signed in
+// with login name, for the fuzz targets of the token paths.
+func fuzzSignedIn(f *testing.F, name string) (*auth.Service, auth.Pair) {
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, filepath.Join(f.TempDir(), "fuzz.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		f.Fatal(err)
+	}
+	s := newService(f, db, clock.Real{})
+	register(f, s, name)
+	p, err := s.SignIn(ctx, name, pw)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return s, p
+}
+
 // nonCanonical returns token with the last character of its signature changed in a bit that
 // base64 decoding may ignore: a lenient decoder reads the same signature from it.
 func nonCanonical(token string) string {
@@ -63,20 +72,7 @@ func nonCanonical(token string) string {
 // session's real refresh token.
 func FuzzTokenEndpoints(f *testing.F) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(f.TempDir(), "fuzz.db"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		f.Fatal(err)
-	}
-	s := newService(f, db, clock.Real{})
-	register(f, s, "tokens")
-	p, err := s.SignIn(ctx, "tokens", pw)
-	if err != nil {
-		f.Fatal(err)
-	}
+	s, p := fuzzSignedIn(f, "tokens")
 	for _, seed := range []string{p.Access, p.Refresh, "", " ", "abc", "a.b.c", p.Refresh + " ", p.Refresh[:len(p.Refresh)-2],
 		nonCanonical(p.Refresh), strings.ToUpper(p.Refresh),
 		"eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJ1c2VyX2lkIjoiMSJ9."} {

@@ -83,12 +83,7 @@ func LoadCashFlows(ctx context.Context, store *sqlstore.DB, l FlowLoad, progress
 	if err != nil {
 		return t, fmt.Errorf("direct load: %w", err)
 	}
-	if l.Batch < 1 {
-		l.Batch = rowsPerInsert
-	}
-	if l.Span <= 0 {
-		l.Span = time.Duration(l.N) * time.Millisecond
-	}
+	l.Batch, l.Span = loadDefaults(l.Batch, l.Span, l.N)
 	start := l.End.Add(-l.Span)
 	entropy := ulid.Monotonic(rand.NewChaCha8([32]byte{}), 0)
 	b := newBulk(store, flowInsert, 8)
@@ -138,6 +133,18 @@ const budgetAggregates = `UPDATE budgets SET incomes = incomes + $2, expenses = 
 	cash_flow_count = cash_flow_count + $4 WHERE id = $1`
 
 // bulk inserts rows into one table with multi-row INSERTs, a batch of them per transaction.
+// loadDefaults gives a direct load's batch (rows per transaction) and span (how far back its
+// rows are dated, ending now) their defaults: rowsPerInsert, and one millisecond per row.
+func loadDefaults(batch int, span time.Duration, n int) (int, time.Duration) {
+	if batch < 1 {
+		batch = rowsPerInsert
+	}
+	if span <= 0 {
+		span = time.Duration(n) * time.Millisecond
+	}
+	return batch, span
+}
+
 type bulk struct {
 	db       *sql.DB
 	insert   string // "INSERT INTO t (…) VALUES "

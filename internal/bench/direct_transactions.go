@@ -78,12 +78,7 @@ func LoadTransactions(ctx context.Context, store *sqlstore.DB, l TxnLoad, progre
 	if err != nil {
 		return t, fmt.Errorf("direct load: %w", err)
 	}
-	if l.Batch < 1 {
-		l.Batch = rowsPerInsert
-	}
-	if l.Span <= 0 {
-		l.Span = time.Duration(l.N) * time.Millisecond
-	}
+	l.Batch, l.Span = loadDefaults(l.Batch, l.Span, l.N)
 	start := l.End.Add(-l.Span)
 	entropy := ulid.Monotonic(rand.NewChaCha8([32]byte{}), 0)
 	b := newBulk(store, txnInsert, 10)
