@@ -29,6 +29,8 @@ type Service struct {
 	clock clock.Clock
 	log   *slog.Logger
 	dummy string // a hash verified when the user does not exist, so timing does not tell
+	// tokens keeps the claims of tokens that parsed (tokencache.go)
+	tokens *tokenCache
 }
 
 // NewService returns a Service.
@@ -40,7 +42,7 @@ func NewService(store Store, cfg Config, clk clock.Clock, log *slog.Logger) (*Se
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: store, cfg: cfg, clock: clk, log: log, dummy: dummy}, nil
+	return &Service{store: store, cfg: cfg, clock: clk, log: log, dummy: dummy, tokens: newTokenCache()}, nil
 }
 
 // SignIn checks a login (username exactly, else e-mail case-insensitively, conventions S11) and a

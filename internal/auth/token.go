@@ -51,6 +51,12 @@ func (s *Service) sign(typ, userID, sessionID, jti string, now time.Time, ttl ti
 
 // parse checks encoding (strict base64), signature (HS256 only), expiry and the claims every Bursar token carries.
 func (s *Service) parse(token string) (*claims, error) {
+	if c, ok := s.tokens.get(token); ok {
+		if !claimsCurrent(c, s.clock.Now()) {
+			return nil, errors.New("token expired or not yet issued")
+		}
+		return c, nil
+	}
 	var c claims
 	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return s.cfg.Secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -67,6 +73,7 @@ func (s *Service) parse(token string) (*claims, error) {
 	if c.UserID == "" || c.SessionID == "" || c.ID == "" {
 		return nil, errors.New("token lacks user, session or id")
 	}
+	s.tokens.put(token, &c)
 	return &c, nil
 }
 
