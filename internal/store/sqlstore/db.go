@@ -45,8 +45,10 @@ type pools struct {
 	dialect dialect
 	// prepared-statement caches of the writer and the reader (SQLite only; nil on PostgreSQL)
 	wc, rc *stmtCache
-	// sessions answers SessionUser from memory between writes (SQLite only; nil on PostgreSQL)
+	// sessions answers SessionUser from memory between writes (sessioncache.go)
 	sessions *sessionCache
+	// stopListen ends the PostgreSQL listener that keeps sessions current, and waits for it
+	stopListen func()
 }
 
 // DB is the store. Outside a transaction reads use the reader pool and writes the writer; inside
@@ -77,6 +79,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if p.dialect.engine == Postgres {
+		p.stopListen = listenAuth(dsn, p.sessions)
+	}
 	return db, nil
 }
 
@@ -87,7 +92,8 @@ func openPostgres(dsn string) (*pools, error) {
 	}
 	w.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
 	w.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
-	return &pools{w: w, r: w, dialect: dialect{engine: Postgres, forUpdate: " FOR NO KEY UPDATE"}}, nil
+	return &pools{w: w, r: w, dialect: dialect{engine: Postgres, forUpdate: " FOR NO KEY UPDATE"},
+		sessions: newSessionCache(false)}, nil
 }
 
 // SQLitePath returns the file path a SQLite DSN names.
@@ -124,7 +130,7 @@ func openSQLite(dsn string) (*pools, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
 	return &pools{w: w, r: r, dialect: dialect{engine: SQLite}, wc: newStmtCache(w), rc: newStmtCache(r),
-		sessions: newSessionCache()}, nil
+		sessions: newSessionCache(true)}, nil
 }
 
 // readerConns sizes the SQLite reader pool: at least 8, 2 per core above 4 cores. Readers run
@@ -160,6 +166,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	if db.stopListen != nil {
+		db.stopListen()
+	}
 	if db.wc != nil {
 		db.wc.close()
 		db.rc.close()

@@ -8,17 +8,24 @@ import (
 	"github.com/bursar/bursar/internal/auth"
 )
 
-// Every authenticated request reads its session and user (SessionUser); on SQLite that query
-// was 10–21% of the server's CPU (issue 6). On SQLite, where one process serves the database,
-// sessionCache keeps the answers for a short while, and is exact for every write this process
-// makes: each write to users or sessions (users.go; nowhere else in the store) advances
-// authEpoch after it is visible to readers (after the statement outside a transaction, and
-// again after the commit inside one), and an answer is served only while the epoch it was read
-// under is current. An answer read before a write committed therefore carries an older epoch
-// and is never served after the write returns: a revoked session, a deactivated user or a
-// changed password takes effect at once. The TTL only bounds how long a write by another
-// process on the same file (which Bursar never makes: one server owns a SQLite database) could
-// go unseen. PostgreSQL, which several instances may share, does not cache.
+// Every authenticated request reads its session and user (SessionUser): 10–32% of the server's
+// CPU and, on PostgreSQL, one of the two or three round trips of a read (issue 6). sessionCache
+// keeps the answers for a short while and is exact for every write this process makes: each write
+// to users or sessions (users.go; nowhere else in the store) advances the epoch after it is
+// visible to readers (after the statement outside a transaction, and again after the commit
+// inside one), and an answer is served only while the epoch it was read under is current. An
+// answer read before a write committed therefore carries an older epoch and is never served after
+// the write returns: a revoked session, a deactivated user or a changed password takes effect at
+// once.
+//
+// On SQLite one process owns the database, so that is every write. On PostgreSQL several
+// instances share it: each such write also sends a notification on authChannel in the same
+// statement (authExec), and every instance keeps a connection listening for it (authnotify.go)
+// and advances its epoch when one arrives. Another instance therefore stops serving the old answer
+// when the notification reaches it, milliseconds after the commit. The cache answers only while
+// that connection is listening (live): while it is down or reconnecting every SessionUser reads
+// the database, and the epoch advances when it is back, since notifications may have been missed.
+// The TTL bounds what a silently broken connection could leave unseen.
 const (
 	sessionCacheTTL = time.Second
 	sessionCacheMax = 4096 // entries; the cache is emptied when full
@@ -26,9 +33,13 @@ const (
 
 type sessionCache struct {
 	epoch atomic.Uint64
-	mu    sync.RWMutex
-	m     map[string]sessionEntry
-	now   func() time.Time
+	// live: every write to users or sessions reaches this cache (always on SQLite; on
+	// PostgreSQL while the listener listens)
+	live atomic.Bool
+	mu   sync.RWMutex
+	m    map[string]sessionEntry
+	now  func() time.Time
+	ttl  time.Duration
 }
 
 type sessionEntry struct {
@@ -38,8 +49,10 @@ type sessionEntry struct {
 	expires time.Time
 }
 
-func newSessionCache() *sessionCache {
-	return &sessionCache{m: map[string]sessionEntry{}, now: time.Now}
+func newSessionCache(live bool) *sessionCache {
+	c := &sessionCache{m: map[string]sessionEntry{}, now: time.Now, ttl: sessionCacheTTL}
+	c.live.Store(live)
+	return c
 }
 
 // get returns copies of the cached session and user, if current.
@@ -47,7 +60,7 @@ func (c *sessionCache) get(sessionID string) (*auth.Session, *auth.User, bool) {
 	c.mu.RLock()
 	e, ok := c.m[sessionID]
 	c.mu.RUnlock()
-	if !ok || e.epoch != c.epoch.Load() || !c.now().Before(e.expires) {
+	if !ok || !c.live.Load() || e.epoch != c.epoch.Load() || !c.now().Before(e.expires) {
 		return nil, nil, false
 	}
 	s, u := e.sess, e.user
@@ -64,7 +77,7 @@ func (c *sessionCache) put(epoch uint64, s *auth.Session, u *auth.User) {
 	if len(c.m) >= sessionCacheMax {
 		clear(c.m)
 	}
-	c.m[s.ID] = sessionEntry{sess: *s, user: *u, epoch: epoch, expires: c.now().Add(sessionCacheTTL)}
+	c.m[s.ID] = sessionEntry{sess: *s, user: *u, epoch: epoch, expires: c.now().Add(c.ttl)}
 }
 
 // changed invalidates every entry: a user or session row changed.

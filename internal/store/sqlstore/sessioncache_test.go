@@ -2,6 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
 	"testing"
 	"time"
 
@@ -101,7 +105,7 @@ func TestSessionCacheSeesEveryWrite(t *testing.T) {
 // before the query) is not stored, and a stored one is not served once the epoch moved or its
 // TTL passed.
 func TestSessionCacheRefusesStaleAnswers(t *testing.T) {
-	c := newSessionCache()
+	c := newSessionCache(true)
 	now := time.Unix(1000, 0)
 	c.now = func() time.Time { return now }
 	s := &auth.Session{ID: "s1", UserID: "u1"}
@@ -137,15 +141,158 @@ func TestSessionCacheRefusesStaleAnswers(t *testing.T) {
 	}
 }
 
-// TestNoSessionCacheOnPostgres: instances sharing a PostgreSQL database must each see another's
-// revocations at once, so nothing is cached there.
-func TestNoSessionCacheOnPostgres(t *testing.T) {
-	p, err := openPostgres("postgres://127.0.0.1:1/none")
+// TestSessionCacheOnlyWhileLive: a cache that may miss writes (PostgreSQL while its listener
+// is down) serves nothing.
+func TestSessionCacheOnlyWhileLive(t *testing.T) {
+	c := newSessionCache(false)
+	c.put(c.epoch.Load(), &auth.Session{ID: "s1", UserID: "u1"}, &auth.User{ID: "u1"})
+	if _, _, ok := c.get("s1"); ok {
+		t.Fatal("a cache that is not live served an answer")
+	}
+	c.live.Store(true)
+	if _, _, ok := c.get("s1"); !ok {
+		t.Fatal("a live cache did not serve a current answer")
+	}
+}
+
+// openPostgresPair opens two stores, as two Bursar instances would, on one fresh schema of the
+// database BURSAR_TEST_POSTGRES_URL names, and waits until both listen for auth notifications.
+// The caches' TTL is an hour, so only notifications can make them drop an answer.
+func openPostgresPair(t *testing.T) (a, b *DB) {
+	t.Helper()
+	base := os.Getenv("BURSAR_TEST_POSTGRES_URL")
+	if base == "" {
+		t.Skip("BURSAR_TEST_POSTGRES_URL not set")
+	}
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.w.Close()
-	if p.sessions != nil {
-		t.Fatal("PostgreSQL pools have a session cache")
+	t.Cleanup(func() { admin.Close() })
+	schema := fmt.Sprintf("t_authnotify_%d", time.Now().UnixNano())
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	var dbs [2]*DB
+	for i := range dbs {
+		if dbs[i], err = Open(ctx, u.String()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { dbs[i].Close() })
+		dbs[i].sessions.ttl = time.Hour
+	}
+	if err := dbs[0].Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, db := range dbs {
+		waitFor(t, "the listener to listen", func() bool { return db.sessions.live.Load() })
+	}
+	return dbs[0], dbs[1]
+}
+
+// waitFor polls cond for up to 10 s. It bounds a wait for an asynchronous notification; it does
+// not measure speed.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("waited 10 s for %s", what)
+}
+
+// TestSessionCacheAcrossPostgresInstances: two instances on one PostgreSQL database both cache a
+// session; every write one of them makes to the session or its user (revocation, rotation,
+// deactivation inside a transaction, password change) reaches the other's next SessionUser, the
+// writer's at once and the other's when the notification arrives.
+func TestSessionCacheAcrossPostgresInstances(t *testing.T) {
+	a, b := openPostgresPair(t)
+	ctx := context.Background()
+	u, s := sessionFixture(t, a)
+	cachedOnBoth := func() {
+		t.Helper()
+		for _, db := range []*DB{a, b} {
+			mustSessionUser(t, db, s.ID)
+			if _, _, ok := db.sessions.get(s.ID); !ok {
+				t.Fatal("SessionUser did not fill the cache")
+			}
+		}
+	}
+	seen := func(what string, ok func(*auth.Session, *auth.User) bool) {
+		t.Helper()
+		if !ok(mustSessionUser(t, a, s.ID)) {
+			t.Fatalf("the writing instance still answers the state before %s", what)
+		}
+		waitFor(t, "the other instance to see "+what, func() bool { return ok(mustSessionUser(t, b, s.ID)) })
+	}
+
+	cachedOnBoth()
+	if err := a.SetPasswordHash(ctx, u.ID, "h2"); err != nil {
+		t.Fatal(err)
+	}
+	seen("a password change", func(_ *auth.Session, u *auth.User) bool { return u.PasswordHash == "h2" })
+
+	cachedOnBoth()
+	if ok, err := b.RotateSession(ctx, s.ID, "j1", "j2", s.ExpiresAt); !ok || err != nil {
+		t.Fatalf("RotateSession = %v, %v", ok, err)
+	}
+	a, b = b, a // b wrote this time
+	seen("a rotation", func(s *auth.Session, _ *auth.User) bool { return s.RefreshJTI == "j2" })
+
+	cachedOnBoth()
+	err := a.InTx(ctx, func(tx *DB) error {
+		next := *u
+		next.IsActive = false
+		return tx.UpdateUser(ctx, &next)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen("a deactivation", func(_ *auth.Session, u *auth.User) bool { return !u.IsActive })
+
+	cachedOnBoth()
+	if err := a.RevokeSession(ctx, s.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	seen("a revocation", func(s *auth.Session, _ *auth.User) bool { return s.RevokedAt != nil })
+}
+
+// TestSessionCacheListenerReconnects: when the listening connection dies, notifications sent
+// meanwhile are lost, so nothing cached before is served once it listens again.
+func TestSessionCacheListenerReconnects(t *testing.T) {
+	a, b := openPostgresPair(t)
+	_, s := sessionFixture(t, a)
+	mustSessionUser(t, b, s.ID)
+	if _, _, ok := b.sessions.get(s.ID); !ok {
+		t.Fatal("SessionUser did not fill the cache")
+	}
+	before := b.sessions.epoch.Load()
+	res, err := a.w.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE application_name = 'bursar-auth-listener' AND datname = current_database()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n < 2 {
+		t.Fatalf("terminated %d listeners, want both", n)
+	}
+	waitFor(t, "the listener to reconnect", func() bool {
+		return b.sessions.epoch.Load() > before && b.sessions.live.Load()
+	})
+	if _, _, ok := b.sessions.get(s.ID); ok {
+		t.Fatal("an answer cached before the listener reconnected is still served")
+	}
+	mustSessionUser(t, b, s.ID)
+	if _, _, ok := b.sessions.get(s.ID); !ok {
+		t.Fatal("the cache does not fill again after the reconnection")
 	}
 }

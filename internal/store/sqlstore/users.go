@@ -73,7 +73,7 @@ func (db *DB) CreateUser(ctx context.Context, u *auth.User) error {
 // UpdateUser stores u's profile fields and flags (not its password).
 func (db *DB) UpdateUser(ctx context.Context, u *auth.User) error {
 	defer db.authChanged()
-	_, err := db.write().ExecContext(ctx, `UPDATE users SET username = $2, email = $3, name = $4,
+	_, err := db.authExec(ctx, `UPDATE users SET username = $2, email = $3, name = $4,
 		is_active = $5, is_staff = $6, premium_account = $7, get_notification = $8, last_login = $9
 		WHERE id = $1`,
 		u.ID, nullString(u.Username), u.Email, u.Name, u.IsActive, u.IsStaff, u.PremiumAccount,
@@ -87,7 +87,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *auth.User) error {
 // SetPasswordHash replaces a user's password hash.
 func (db *DB) SetPasswordHash(ctx context.Context, userID, hash string) error {
 	defer db.authChanged()
-	_, err := db.write().ExecContext(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, userID, hash)
+	_, err := db.authExec(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, userID, hash)
 	if err != nil {
 		return fmt.Errorf("set password: %w", err)
 	}
@@ -124,24 +124,41 @@ func (db *DB) CreateSession(ctx context.Context, s *auth.Session) error {
 // of the same token wins.
 func (db *DB) RotateSession(ctx context.Context, sessionID, oldJTI, newJTI string, expires time.Time) (bool, error) {
 	defer db.authChanged()
-	res, err := db.write().ExecContext(ctx, `UPDATE sessions SET refresh_jti = $3, expires_at = $4
+	n, err := db.authExec(ctx, `UPDATE sessions SET refresh_jti = $3, expires_at = $4
 		WHERE id = $1 AND refresh_jti = $2 AND revoked_at IS NULL`, sessionID, oldJTI, newJTI, micros(expires))
 	if err != nil {
 		return false, fmt.Errorf("rotate session: %w", err)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return n == 1, nil
 }
 
 // RevokeSession ends a session (idempotent).
 func (db *DB) RevokeSession(ctx context.Context, sessionID string, at time.Time) error {
 	defer db.authChanged()
-	_, err := db.write().ExecContext(ctx, `UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`,
+	_, err := db.authExec(ctx, `UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`,
 		sessionID, micros(at))
 	if err != nil {
 		return fmt.Errorf("revoke session: %w", err)
 	}
 	return nil
+}
+
+// authExec runs an UPDATE of users or sessions and returns how many rows it changed. On
+// PostgreSQL the same statement notifies authChannel, so the notification is sent exactly when
+// the change commits (with the transaction, inside one) and every instance's session cache drops
+// what it knew (sessioncache.go). The caller also calls authChanged, for this process's cache.
+func (db *DB) authExec(ctx context.Context, update string, args ...any) (int64, error) {
+	if db.dialect.engine != Postgres {
+		res, err := db.write().ExecContext(ctx, update, args...)
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
+	}
+	var n int64
+	err := db.write().QueryRowContext(ctx, `WITH w AS (`+update+` RETURNING 1)
+		SELECT (SELECT count(*) FROM w) FROM (SELECT pg_notify('`+authChannel+`', '')) n`, args...).Scan(&n)
+	return n, err
 }
 
 // SessionUser returns a session with its user; on SQLite, from the session cache while no write
