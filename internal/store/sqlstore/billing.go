@@ -176,7 +176,7 @@ func (db *DB) ListPayments(ctx context.Context, businessID string, kind billing.
 	if f.From != "" {
 		where += ` AND p.due_at >= ` + arg(f.From) + ` AND p.due_at < ` + arg(f.To)
 	}
-	return bizPage(ctx, db.read(), `SELECT COUNT(*)`+from+where, paySelect+where+` ORDER BY p.id`,
+	return bizPage(ctx, db, `SELECT COUNT(*)`+from+where, paySelect+where+` ORDER BY p.id`,
 		args, p.Limit, p.Offset, scanNamedPayment)
 }
 

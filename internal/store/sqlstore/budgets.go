@@ -110,8 +110,8 @@ func budgetsPage[T any](ctx context.Context, db *DB, what, count, from, columns,
 	if n <= p.Offset {
 		return out, n, nil
 	}
-	q := fmt.Sprintf(`SELECT %s %s ORDER BY %s DESC LIMIT $%d OFFSET $%d`, columns, from, orderBy, len(args)+1, len(args)+2)
-	rows, err := db.read().QueryContext(ctx, q, append(args, p.Limit, p.Offset)...)
+	page, args := db.dialect.pageClause(args, p.Limit, p.Offset)
+	rows, err := db.read().QueryContext(ctx, fmt.Sprintf(`SELECT %s %s ORDER BY %s DESC`, columns, from, orderBy)+page, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list %s: %w", what, err)
 	}

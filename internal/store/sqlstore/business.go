@@ -28,10 +28,10 @@ func bizStr(n sql.NullString) *string {
 }
 
 // bizPage runs a counted, paged list: count is "SELECT COUNT(*) FROM ..." and list the rows'
-// query without LIMIT/OFFSET; both take args, the list then $n+1 (limit) and $n+2 (offset).
-func bizPage[T any](ctx context.Context, q querier, count, list string, args []any, limit, offset int,
+// query without LIMIT/OFFSET; both take args, and the list then its page (dialect.pageClause).
+func bizPage[T any](ctx context.Context, db *DB, count, list string, args []any, limit, offset int,
 	scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
-	return bizPageCounted(ctx, q, count, args, list, args, limit, offset, scan)
+	return bizPageCounted(ctx, db, count, args, list, args, limit, offset, scan)
 }
 
 // pageMarker, in a list query given to bizPageCounted, is where its LIMIT and OFFSET go (by
@@ -39,8 +39,9 @@ func bizPage[T any](ctx context.Context, q querier, count, list string, args []a
 const pageMarker = " /*page*/"
 
 // bizPageCounted is bizPage with a count that takes its own arguments.
-func bizPageCounted[T any](ctx context.Context, q querier, count string, countArgs []any, list string, args []any,
+func bizPageCounted[T any](ctx context.Context, db *DB, count string, countArgs []any, list string, args []any,
 	limit, offset int, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
+	q := db.read()
 	var total int
 	if err := q.QueryRowContext(ctx, count, countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count: %w", err)
@@ -48,14 +49,13 @@ func bizPageCounted[T any](ctx context.Context, q querier, count string, countAr
 	if total == 0 || offset >= total {
 		return nil, total, nil
 	}
-	n := len(args)
-	page := fmt.Sprintf(" LIMIT $%d OFFSET $%d", n+1, n+2)
+	page, args := db.dialect.pageClause(args, limit, offset)
 	if strings.Contains(list, pageMarker) {
 		list = strings.Replace(list, pageMarker, page, 1)
 	} else {
 		list += page
 	}
-	rows, err := q.QueryContext(ctx, list, append(args, limit, offset)...)
+	rows, err := q.QueryContext(ctx, list, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list: %w", err)
 	}

@@ -94,6 +94,6 @@ func (db *DB) ListContacts(ctx context.Context, businessID string, kind business
 		args = append(args, bizLikeContains(term))
 		where += fmt.Sprintf(` AND search_key LIKE $%d ESCAPE '\'`, len(args))
 	}
-	return bizPage(ctx, db.read(), `SELECT COUNT(*) FROM contacts`+where,
+	return bizPage(ctx, db, `SELECT COUNT(*) FROM contacts`+where,
 		`SELECT `+bizContactColumns+` FROM contacts`+where+` ORDER BY kind, id`, args, p.Limit, p.Offset, scanBizContact)
 }

@@ -81,7 +81,7 @@ func (db *DB) Member(ctx context.Context, businessID, id string) (*business.Memb
 
 // ListMembers lists a business's members in id (creation) order.
 func (db *DB) ListMembers(ctx context.Context, businessID string, p business.Page) ([]business.Member, int, error) {
-	return bizPage(ctx, db.read(), `SELECT COUNT(*) FROM members WHERE business_id = $1`,
+	return bizPage(ctx, db, `SELECT COUNT(*) FROM members WHERE business_id = $1`,
 		`SELECT `+bizMemberColumns+bizMemberFrom+` WHERE m.business_id = $1 ORDER BY m.id`,
 		[]any{businessID}, p.Limit, p.Offset, scanBizMember)
 }

@@ -34,6 +34,22 @@ type dialect struct {
 }
 
 // querier is what *sql.DB and *sql.Tx share.
+// pageClause returns the LIMIT and OFFSET of a page for a query whose arguments are args, and
+// the arguments with the page's appended. On PostgreSQL the limit, and the offset of a first
+// page, are written into the SQL: as parameters the planner cannot cost the generic plan of a
+// cached statement (it assumes a tenth of the rows) and plans every call anew, which was 70% of
+// the database's time on a page of transactions (issue 6). Deeper pages keep the offset a
+// parameter, so paging does not mint a statement per page. SQLite prepares each text once.
+func (d dialect) pageClause(args []any, limit, offset int) (string, []any) {
+	if d.engine != Postgres {
+		return fmt.Sprintf(" LIMIT $%d OFFSET $%d", len(args)+1, len(args)+2), append(args, limit, offset)
+	}
+	if offset == 0 {
+		return fmt.Sprintf(" LIMIT %d", limit), args
+	}
+	return fmt.Sprintf(" LIMIT %d OFFSET $%d", limit, len(args)+1), append(args, offset)
+}
+
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)

@@ -67,7 +67,7 @@ func (db *DB) FinanceAccount(ctx context.Context, businessID, id string, lock bo
 
 // ListFinanceAccounts lists a business's accounts by balance, highest first.
 func (db *DB) ListFinanceAccounts(ctx context.Context, businessID string, p business.Page) ([]finance.Account, int, error) {
-	return bizPage(ctx, db.read(), `SELECT COUNT(*) FROM finance_accounts WHERE business_id = $1`,
+	return bizPage(ctx, db, `SELECT COUNT(*) FROM finance_accounts WHERE business_id = $1`,
 		`SELECT `+finAccountColumns+` FROM finance_accounts WHERE business_id = $1 ORDER BY balance DESC, id DESC`,
 		[]any{businessID}, p.Limit, p.Offset, scanFinAccount)
 }
@@ -222,7 +222,7 @@ func (db *DB) FinanceCategory(ctx context.Context, businessID, id string) (*fina
 
 // ListFinanceCategories lists a business's categories in id order.
 func (db *DB) ListFinanceCategories(ctx context.Context, businessID string, p business.Page) ([]finance.Category, int, error) {
-	return bizPage(ctx, db.read(), `SELECT COUNT(*) FROM finance_categories WHERE business_id = $1`,
+	return bizPage(ctx, db, `SELECT COUNT(*) FROM finance_categories WHERE business_id = $1`,
 		`SELECT `+finCategoryColumns+` FROM finance_categories WHERE business_id = $1 ORDER BY id`,
 		[]any{businessID}, p.Limit, p.Offset, scanFinCategory)
 }

@@ -147,7 +147,7 @@ func (db *DB) ListFinanceTransactions(ctx context.Context, businessID string, f 
 	// its statistics do not know yet (a new tenant beside a large one: estimated 1 row)
 	// fetched, joined and sorted every row of the span before the LIMIT, 40–76 ms a page.
 	const order = ` ORDER BY t.created_at DESC, t.id DESC`
-	return bizPageCounted(ctx, db.read(), count, countArgs, `SELECT `+finTransactionColumns+
+	return bizPageCounted(ctx, db, count, countArgs, `SELECT `+finTransactionColumns+
 		` FROM (SELECT * FROM finance_transactions t`+where+order+pageMarker+`) t`+finTransactionJoins+order,
 		args, p.Limit, p.Offset, scanFinTransaction)
 }

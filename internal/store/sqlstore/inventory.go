@@ -60,7 +60,7 @@ func (db *DB) Inventory(ctx context.Context, businessID, id string, lock bool) (
 
 // ListInventories lists a business's inventories in id order.
 func (db *DB) ListInventories(ctx context.Context, businessID string, p business.Page) ([]inventory.Inventory, int, error) {
-	return bizPage(ctx, db.read(), `SELECT COUNT(*) FROM inventories WHERE business_id = $1`,
+	return bizPage(ctx, db, `SELECT COUNT(*) FROM inventories WHERE business_id = $1`,
 		invSelect+` WHERE i.business_id = $1 ORDER BY i.id`, []any{businessID}, p.Limit, p.Offset, scanInventory)
 }
 
@@ -139,7 +139,7 @@ func (db *DB) InventoryMovement(ctx context.Context, businessID, id string) (*in
 
 // ListInventoryMovements lists an inventory's movements in id order.
 func (db *DB) ListInventoryMovements(ctx context.Context, businessID, inventoryID string, p business.Page) ([]inventory.Movement, int, error) {
-	return bizPage(ctx, db.read(), `SELECT COUNT(*) FROM inventory_transactions WHERE business_id = $1 AND inventory_id = $2`,
+	return bizPage(ctx, db, `SELECT COUNT(*) FROM inventory_transactions WHERE business_id = $1 AND inventory_id = $2`,
 		movSelect+` WHERE t.business_id = $1 AND t.inventory_id = $2 ORDER BY t.id`, []any{businessID, inventoryID},
 		p.Limit, p.Offset, scanMovement)
 }

@@ -182,7 +182,7 @@ func (db *DB) ListProducts(ctx context.Context, businessID string, f inventory.P
 		args = append(args, bizLikeContains(business.Fold(f.Search)), strings.ToUpper(f.Search), f.Search, f.Search)
 		where += ` AND (p.name_key LIKE $2 ESCAPE '\' OR p.id = $3 OR p.sku = $4 OR p.barcode = $5)`
 	}
-	ps, total, err := bizPage(ctx, db.read(), `SELECT COUNT(*) FROM products p`+where,
+	ps, total, err := bizPage(ctx, db, `SELECT COUNT(*) FROM products p`+where,
 		prodSelect+where+` ORDER BY p.id`, args, pg.Limit, pg.Offset, scanProduct)
 	if err != nil {
 		return nil, 0, fmt.Errorf("products: %w", err)
@@ -266,7 +266,7 @@ func (db *DB) ProductCategory(ctx context.Context, businessID, id string) (*inve
 
 // ListProductCategories lists a business's product categories in id order.
 func (db *DB) ListProductCategories(ctx context.Context, businessID string, p business.Page) ([]inventory.Category, int, error) {
-	return bizPage(ctx, db.read(), `SELECT COUNT(*) FROM product_categories WHERE business_id = $1`,
+	return bizPage(ctx, db, `SELECT COUNT(*) FROM product_categories WHERE business_id = $1`,
 		`SELECT `+prodCategoryColumns+` FROM product_categories WHERE business_id = $1 ORDER BY id`,
 		[]any{businessID}, p.Limit, p.Offset, scanProdCategory)
 }

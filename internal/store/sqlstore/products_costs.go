@@ -67,7 +67,7 @@ func (db *DB) ProductCost(ctx context.Context, businessID, productID, id string)
 // ListProductCosts lists a product's cost entries in id order.
 func (db *DB) ListProductCosts(ctx context.Context, businessID, productID string, p business.Page) ([]inventory.Cost, int, error) {
 	where := ` FROM product_costs WHERE business_id = $1 AND product_id = $2`
-	return bizPage(ctx, db.read(), `SELECT COUNT(*)`+where, `SELECT `+prodCostColumns+where+` ORDER BY id`,
+	return bizPage(ctx, db, `SELECT COUNT(*)`+where, `SELECT `+prodCostColumns+where+` ORDER BY id`,
 		[]any{businessID, productID}, p.Limit, p.Offset, scanProdCost)
 }
 
