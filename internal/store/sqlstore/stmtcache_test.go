@@ -113,3 +113,24 @@ func TestStatementCacheUnderConcurrentTransactions(t *testing.T) {
 		t.Fatalf("count %d, %v; want %d", n, err, workers*rounds)
 	}
 }
+
+// TestPageClause: the page's placeholders follow the query's own and its arguments line up with
+// them; on PostgreSQL a first page carries no parameter (so its statement gets a generic plan).
+func TestPageClause(t *testing.T) {
+	for _, tc := range []struct {
+		engine   Engine
+		offset   int
+		clause   string
+		wantArgs []any
+	}{
+		{SQLite, 0, " LIMIT $3 OFFSET $4", []any{"a", "b", 50, 0}},
+		{SQLite, 100, " LIMIT $3 OFFSET $4", []any{"a", "b", 50, 100}},
+		{Postgres, 0, " LIMIT 50", []any{"a", "b"}},
+		{Postgres, 100, " LIMIT 50 OFFSET $3", []any{"a", "b", 100}},
+	} {
+		clause, args := dialect{engine: tc.engine}.pageClause([]any{"a", "b"}, 50, tc.offset)
+		if clause != tc.clause || fmt.Sprint(args) != fmt.Sprint(tc.wantArgs) {
+			t.Errorf("%s offset %d: %q %v, want %q %v", tc.engine, tc.offset, clause, args, tc.clause, tc.wantArgs)
+		}
+	}
+}
