@@ -66,7 +66,7 @@ func ParseArgs(args []string, getenv func(string) string, usage io.Writer) (*Con
 	fs.IntVar(&c.Categories, "categories", 5, "categories of the hot budget")
 	fs.IntVar(&c.CashFlows, "cash-flows", 1000, "cash flows of the hot budget (the one the read scenarios read)")
 	fs.IntVar(&c.Transactions, "transactions", 1000, "transactions of the business's ledger account (Business scenarios)")
-	fs.StringVar(&c.Direct, "direct", "", "DATABASE_URL of the server's database: insert the cash flows and the ledger's transactions through SQL in batched transactions (fast path for millions of rows)")
+	fs.StringVar(&c.Direct, "direct", "", "DATABASE_URL of the server's database: insert the cash flows and the ledger's transactions through SQL in batched transactions (fast path for millions of rows), then vacuum and analyze (PostgreSQL) or checkpoint (SQLite) as the database's own maintenance would")
 	fs.IntVar(&c.Batch, "batch", 20000, "rows per transaction of a --direct load")
 	fs.IntVar(&c.ServerPID, "server-pid", 0, "server process to measure (default: found from the listening port when the server is local)")
 	fs.StringVar(&c.DBProcess, "db-process", "postgres", "command name of the local database server's processes whose CPU to report (\"\": none)")

@@ -172,6 +172,11 @@ func (r *runner) prepare(ctx context.Context, selected []*Scenario) error {
 			return err
 		}
 	}
+	if r.cfg.Direct != "" {
+		if err := r.settleDirect(ctx); err != nil {
+			return err
+		}
+	}
 	r.env = &env{c: r.c, data: r.data}
 	return r.env.buildBodies()
 }
@@ -190,8 +195,7 @@ func (r *runner) prepareFlows(ctx context.Context) error {
 	})
 }
 
-// direct opens the --direct database, runs load on it under a progress line of n rows of what,
-// and settles the database.
+// direct opens the --direct database and runs load on it under a progress line of n rows of what.
 func (r *runner) direct(ctx context.Context, what string, n int, load func(db *sqlstore.DB) error) error {
 	db, err := sqlstore.Open(ctx, r.cfg.Direct)
 	if err != nil {
@@ -201,21 +205,29 @@ func (r *runner) direct(ctx context.Context, what string, n int, load func(db *s
 	r.prog.begin("prepare: "+what+" through SQL ("+string(db.Engine())+")", n, 0)
 	err = load(db)
 	r.prog.end()
+	return err
+}
+
+// settle brings the --direct database, once everything is prepared, to the state a server
+// reaches on its own: PostgreSQL's autovacuum would vacuum and analyze the tables (a database
+// with autovacuum off, as on CI machines, would otherwise plan every query without statistics),
+// SQLite would checkpoint its WAL.
+func (r *runner) settleDirect(ctx context.Context) error {
+	db, err := sqlstore.Open(ctx, r.cfg.Direct)
 	if err != nil {
-		return err
+		return fmt.Errorf("bench: --direct: %w", err)
 	}
+	defer db.Close()
 	return settle(ctx, db)
 }
 
-// settle brings the database to the state a server reaches on its own after a bulk load:
-// PostgreSQL's autovacuum would vacuum and analyze the table, SQLite would checkpoint its WAL.
 func settle(ctx context.Context, db *sqlstore.DB) error {
 	q := `PRAGMA wal_checkpoint(PASSIVE)`
 	if db.Engine() == sqlstore.Postgres {
-		q = `VACUUM (ANALYZE) cash_flows, budgets, finance_transactions, finance_accounts, finance_transaction_hours`
+		q = `VACUUM (ANALYZE)`
 	}
 	if _, err := db.Writer().ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("bench: after the direct load: %w", err)
+		return fmt.Errorf("bench: after preparing: %w", err)
 	}
 	return nil
 }
