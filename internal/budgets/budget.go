@@ -36,19 +36,11 @@ func (s *Service) Budget(ctx context.Context, userID, budgetID string) (*Detail,
 	if err != nil {
 		return nil, err
 	}
-	b, _, err := s.store.VisibleBudget(ctx, budgetID, userID, false)
-	if err != nil {
-		return nil, err
-	}
-	creator, err := s.store.UserByID(ctx, b.CreatorID)
+	b, creator, totals, err := s.store.BudgetDetail(ctx, budgetID, userID)
 	if err != nil {
 		return nil, err
 	}
 	shares, err := s.store.BudgetShares(ctx, b.ID)
-	if err != nil {
-		return nil, err
-	}
-	totals, err := s.store.BudgetTotals(ctx, b.ID, "")
 	if err != nil {
 		return nil, err
 	}

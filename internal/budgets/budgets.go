@@ -145,6 +145,9 @@ type Store interface {
 	// UPDATE; SQLite's single writer already serialises), so writes to one budget's cash flows
 	// and categories are serialised.
 	VisibleBudget(ctx context.Context, budgetID, userID string, lock bool) (*Budget, Membership, error)
+	// BudgetDetail is VisibleBudget (without lock) with the budget's creator and BudgetTotals
+	// (exceptFlowID ""), read together.
+	BudgetDetail(ctx context.Context, budgetID, userID string) (*Budget, *auth.User, Totals, error)
 	ListBudgets(ctx context.Context, userID string, p Page) ([]Budget, int, error)
 	// BudgetTotals sums the budget's incomes and expenses (not Total), leaving out the cash
 	// flow exceptFlowID ("" for none).

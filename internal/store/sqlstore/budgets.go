@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/bursar/bursar/internal/auth"
 	"github.com/bursar/bursar/internal/budgets"
 )
 
@@ -76,6 +77,23 @@ func (db *DB) VisibleBudget(ctx context.Context, budgetID, userID string, lock b
 	}
 	b.CreatedAt = fromMicros(created)
 	return &b, m, nil
+}
+
+// BudgetDetail returns a budget the user can see with its creator and its stored totals, in one
+// statement (budgets.Store): the detail's reads were four round trips on PostgreSQL (issue 6).
+func (db *DB) BudgetDetail(ctx context.Context, budgetID, userID string) (*budgets.Budget, *auth.User, budgets.Totals, error) {
+	var b budgets.Budget
+	var t budgets.Totals
+	var created int64
+	u, err := scanUser(db.read().QueryRowContext(ctx, `SELECT `+userColumns+`,
+		b.id, b.creator_id, b.name, b.description, b.created_at, b.incomes, b.expenses
+		FROM budgets b JOIN users u ON u.id = b.creator_id WHERE b.id = $2 AND `+budgetVisible, userID, budgetID),
+		&b.ID, &b.CreatorID, &b.Name, &b.Description, &created, &t.Incomes, &t.Expenses)
+	if err != nil {
+		return nil, nil, t, fmt.Errorf("budget %s: %w", budgetID, err)
+	}
+	b.CreatedAt = fromMicros(created)
+	return &b, u, t, nil
 }
 
 // ListBudgets lists the budgets user created or has a share on, newest first, and their count.

@@ -175,6 +175,31 @@ func TestBudgetTotalsStore(t *testing.T) {
 		if tot.Incomes != 150001 || tot.Expenses != 32050 {
 			t.Errorf("totals without the last flow = %+v", tot)
 		}
+
+		// BudgetDetail reads the same budget, creator and totals in one statement, for the
+		// creator and a sharee alike, and nothing for a user without a share.
+		want, err := db.BudgetTotals(ctx, f.budget.ID, "")
+		check(t, err)
+		for _, u := range []*auth.User{f.alice, f.bob, f.nameless} {
+			b, creator, got, err := db.BudgetDetail(ctx, f.budget.ID, u.ID)
+			check(t, err)
+			if b.ID != f.budget.ID || b.Name != "Home" || b.Description != "d" || !b.CreatedAt.Equal(f.budget.CreatedAt) ||
+				b.CreatorID != f.alice.ID {
+				t.Errorf("detail as %s: budget %+v", u.ID, b)
+			}
+			if creator.ID != f.alice.ID || creator.Username == nil || *creator.Username != "alice" || creator.Email != "alice@example.com" {
+				t.Errorf("detail as %s: creator %+v", u.ID, creator)
+			}
+			if got != want {
+				t.Errorf("detail as %s: totals %+v, want %+v", u.ID, got, want)
+			}
+		}
+		if _, _, _, err := db.BudgetDetail(ctx, f.budget.ID, f.eve.ID); !apperr.IsKind(err, apperr.NotFound) {
+			t.Errorf("detail for a user without a share: %v, want not found", err)
+		}
+		if _, _, _, err := db.BudgetDetail(ctx, id.New(), f.alice.ID); !apperr.IsKind(err, apperr.NotFound) {
+			t.Errorf("detail of a missing budget: %v, want not found", err)
+		}
 	})
 }
 
