@@ -112,37 +112,23 @@ func scanBudget(sc budgetRow) (budgets.Budget, error) {
 
 type budgetRow interface{ Scan(dest ...any) error }
 
-// budgetsPage counts the rows of "SELECT … from" (or runs count, a query with the same
-// arguments, when it is not "") and returns one page of them ordered by orderBy descending
-// (newest first, conventions S6). from binds args as $1…$n; the page is bound after.
+// budgetsPage returns one page of "SELECT columns from" ordered by orderBy descending (newest
+// first, conventions S6) and the count of all its rows: count, a query with the same arguments,
+// or "SELECT COUNT(*) from" when count is "". Both come from one statement (page.go). from binds
+// args as $1…$n; the page is bound after.
 func budgetsPage[T any](ctx context.Context, db *DB, what, count, from, columns, orderBy string, args []any,
 	p budgets.Page, scan func(budgetRow) (T, error)) ([]T, int, error) {
-	var n int
 	if count == "" {
 		count = `SELECT COUNT(*) ` + from
 	}
-	if err := db.read().QueryRowContext(ctx, count, args...).Scan(&n); err != nil {
-		return nil, 0, fmt.Errorf("count %s: %w", what, err)
-	}
-	out := []T{}
-	if n <= p.Offset {
-		return out, n, nil
-	}
-	page, args := db.dialect.pageClause(args, p.Limit, p.Offset)
-	rows, err := db.read().QueryContext(ctx, fmt.Sprintf(`SELECT %s %s ORDER BY %s DESC`, columns, from, orderBy)+page, args...)
+	list := fmt.Sprintf(`SELECT %s %s ORDER BY %s DESC`, columns, from, orderBy)
+	out, n, err := bizPage(ctx, db, count, list, args, p.Limit, p.Offset,
+		func(sc interface{ Scan(...any) error }) (T, error) { return scan(sc) })
 	if err != nil {
 		return nil, 0, fmt.Errorf("list %s: %w", what, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("list %s: %w", what, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("list %s: %w", what, err)
+	if out == nil {
+		out = []T{}
 	}
 	return out, n, nil
 }

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -298,6 +299,30 @@ func TestListBudgetsStore(t *testing.T) {
 		check(t, err)
 		if n != 0 || cs == nil {
 			t.Errorf("categories = %d %#v, want an empty non-nil list", n, cs)
+		}
+	})
+}
+
+// TestCountedPages: the count that rides along with a page (page.go) is the whole list's, on a
+// full page, on the last partial page, past the end and for an empty list.
+func TestCountedPages(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newBudgetFixture(t, db)
+		for i := range 2 {
+			check(t, db.CreateBudget(ctx, &budgets.Budget{ID: id.New(), CreatorID: f.alice.ID, Name: fmt.Sprint("B", i),
+				CreatedAt: time.Now()}))
+		}
+		for _, tc := range []struct {
+			user          *auth.User
+			offset, items int
+			total         int
+		}{{f.alice, 0, 2, 3}, {f.alice, 2, 1, 3}, {f.alice, 4, 0, 3}, {f.eve, 0, 0, 0}, {f.bob, 0, 1, 1}} {
+			got, n, err := db.ListBudgets(ctx, tc.user.ID, budgets.Page{Limit: 2, Offset: tc.offset})
+			check(t, err)
+			if len(got) != tc.items || n != tc.total {
+				t.Errorf("offset %d: %d items of %d, want %d of %d", tc.offset, len(got), n, tc.items, tc.total)
+			}
 		}
 	})
 }

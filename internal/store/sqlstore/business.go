@@ -31,7 +31,7 @@ func bizStr(n sql.NullString) *string {
 // query without LIMIT/OFFSET; both take args, and the list then its page (dialect.pageClause).
 func bizPage[T any](ctx context.Context, db *DB, count, list string, args []any, limit, offset int,
 	scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
-	return bizPageCounted(ctx, db, count, args, list, args, limit, offset, scan)
+	return bizPageOf(ctx, db, count, nil, list, args, limit, offset, scan)
 }
 
 // pageMarker, in a list query given to bizPageCounted, is where its LIMIT and OFFSET go (by
@@ -41,34 +41,57 @@ const pageMarker = " /*page*/"
 // bizPageCounted is bizPage with a count that takes its own arguments.
 func bizPageCounted[T any](ctx context.Context, db *DB, count string, countArgs []any, list string, args []any,
 	limit, offset int, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
-	q := db.read()
-	var total int
-	if err := q.QueryRowContext(ctx, count, countArgs...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count: %w", err)
+	if countArgs == nil {
+		countArgs = []any{}
 	}
-	if total == 0 || offset >= total {
-		return nil, total, nil
+	return bizPageOf(ctx, db, count, countArgs, list, args, limit, offset, scan)
+}
+
+// bizPageOf reads a page and its list's count in one statement (page.go); countArgs nil means the
+// count takes list's args.
+func bizPageOf[T any](ctx context.Context, db *DB, count string, countArgs []any, list string, args []any,
+	limit, offset int, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
+	all := append(make([]any, 0, len(args)+len(countArgs)+2), args...)
+	inner := count
+	if countArgs != nil {
+		inner = shiftParams(count, len(args))
+		all = append(all, countArgs...)
 	}
-	page, args := db.dialect.pageClause(args, limit, offset)
+	page, all := db.dialect.pageClause(all, limit, offset)
 	if strings.Contains(list, pageMarker) {
 		list = strings.Replace(list, pageMarker, page, 1)
 	} else {
 		list += page
 	}
-	rows, err := q.QueryContext(ctx, list, args...)
+	q := db.read()
+	rows, err := q.QueryContext(ctx, withCount(list, inner), all...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list: %w", err)
 	}
 	defer rows.Close()
 	var out []T
+	var total int
+	row := &countedRow{rows: rows, total: &total}
 	for rows.Next() {
-		v, err := scan(rows)
+		v, err := scan(row)
 		if err != nil {
 			return nil, 0, err
 		}
 		out = append(out, v)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list: %w", err)
+	}
+	if len(out) > 0 {
+		return out, total, nil
+	}
+	if countArgs == nil {
+		countArgs = args
+	}
+	if err := q.QueryRowContext(ctx, count, countArgs...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count: %w", err)
+	}
+	return nil, total, nil
 }
 
 // UserAccess returns the user's owner record, else their member record with access.

@@ -1,0 +1,53 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"strconv"
+	"strings"
+)
+
+// A counted list used to be two statements, the count and then the page; on PostgreSQL each is a
+// round trip (issue 6). Now the count rides along as the page's first column: the page query
+// gets "(count) AS total" prepended, and since the count does not refer to the rows, both
+// engines run it once per statement. Only a page without rows (an empty list, or a page past
+// the end) asks for the count again, alone.
+
+// withCount returns list, a query beginning "SELECT ", with count's value as its first column.
+func withCount(list, count string) string {
+	return "SELECT (" + count + "), " + strings.TrimPrefix(list, "SELECT ")
+}
+
+// shiftParams renumbers the $n placeholders of q to $(n+by), for a query whose arguments follow
+// another's n in one statement.
+func shiftParams(q string, by int) string {
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if c != '$' || i+1 == len(q) || q[i+1] < '0' || q[i+1] > '9' {
+			b.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+			j++
+		}
+		n, _ := strconv.Atoi(q[i+1 : j])
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(n + by))
+		i = j - 1
+	}
+	return b.String()
+}
+
+// countedRow scans a row of a withCount query: the count into total, the rest into dest.
+type countedRow struct {
+	rows  *sql.Rows
+	total *int
+	dest  []any
+}
+
+func (r *countedRow) Scan(dest ...any) error {
+	r.dest = append(append(r.dest[:0], r.total), dest...)
+	return r.rows.Scan(r.dest...)
+}
