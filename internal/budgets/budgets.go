@@ -16,6 +16,7 @@ package budgets
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/bursar/bursar/internal/auth"
@@ -129,6 +130,10 @@ const (
 
 // Store is the persistence the budgets domain needs. Methods that take a userID return only
 // what that user can see (tenancy in SQL) and a NotFound *apperr.Error otherwise.
+// ErrTotalsLimit is the store's refusal of a cash flow that would take a budget's incomes or
+// expenses beyond ±money.Limit (conventions S21).
+var ErrTotalsLimit = errors.New("budgets: a budget total would leave the money limit")
+
 type Store interface {
 	// BudgetsTx runs fn in one write transaction with a Store bound to it.
 	BudgetsTx(ctx context.Context, fn func(tx Store) error) error
@@ -170,6 +175,8 @@ type Store interface {
 	CategoryInBudget(ctx context.Context, categoryID, budgetID string) (bool, error)
 	ListCategories(ctx context.Context, userID, budgetID string, p Page) ([]Category, int, error)
 
+	// CreateCashFlow inserts f and adds it to its budget's totals, or returns ErrTotalsLimit and
+	// writes nothing when a total would leave ±money.Limit.
 	CreateCashFlow(ctx context.Context, f *CashFlow) error
 	UpdateCashFlow(ctx context.Context, f *CashFlow) error
 	DeleteCashFlow(ctx context.Context, id string) error

@@ -2,6 +2,7 @@ package budgets
 
 import (
 	"context"
+	"errors"
 
 	"github.com/bursar/bursar/internal/apperr"
 	"github.com/bursar/bursar/internal/id"
@@ -80,23 +81,33 @@ func (s *Service) CreateCashFlow(ctx context.Context, userID string, in CashFlow
 	if f.Has("budget") {
 		return nil, f.Err()
 	}
-	var out *CashFlow
-	err := s.store.BudgetsTx(ctx, func(tx Store) error {
-		if err := writable(ctx, tx, userID, budgetID); err != nil {
-			return err
+	// No transaction: the checks read, then one bounded write adds the cash flow and its totals
+	// together (the store's CreateCashFlow), so the budget's row is locked only by that write.
+	if err := writableNow(ctx, s.store, userID, budgetID); err != nil {
+		return nil, err
+	}
+	cf := &CashFlow{ID: id.New(), BudgetID: budgetID, CreatedAt: s.clock.Now()}
+	v.apply(cf)
+	if v.categoryOK && cf.CategoryID != nil {
+		ok, err := s.store.CategoryInBudget(ctx, *cf.CategoryID, cf.BudgetID)
+		if err != nil {
+			return nil, err
 		}
-		cf := &CashFlow{ID: id.New(), BudgetID: budgetID, CreatedAt: s.clock.Now()}
-		v.apply(cf)
-		if err := s.checkFlow(ctx, tx, f, cf, v); err != nil {
-			return err
+		if !ok {
+			f.Add("category", MsgNoSuchCategory)
 		}
-		if err := tx.CreateCashFlow(ctx, cf); err != nil {
-			return err
-		}
-		out = cf
-		return nil
-	})
-	return out, err
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	err := s.store.CreateCashFlow(ctx, cf)
+	if errors.Is(err, ErrTotalsLimit) {
+		return nil, apperr.Field("amount", MsgAmountTotal)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return cf, nil
 }
 
 // checkFlow finishes validation inside the write transaction, with the budget locked: the

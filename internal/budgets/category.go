@@ -46,7 +46,16 @@ func (s *Service) CreateCategory(ctx context.Context, userID string, in Category
 // writable locks a budget for a write to its categories or cash flows and checks that the
 // caller may make it: NotFound when the budget is not visible, Forbidden for read-only sharees.
 func writable(ctx context.Context, tx Store, userID, budgetID string) error {
-	_, m, err := tx.VisibleBudget(ctx, budgetID, userID, true)
+	return checkWritable(ctx, tx, userID, budgetID, true)
+}
+
+// writableNow is writable outside a transaction: it checks, without locking the budget.
+func writableNow(ctx context.Context, s Store, userID, budgetID string) error {
+	return checkWritable(ctx, s, userID, budgetID, false)
+}
+
+func checkWritable(ctx context.Context, tx Store, userID, budgetID string, lock bool) error {
+	_, m, err := tx.VisibleBudget(ctx, budgetID, userID, lock)
 	if err != nil {
 		return err
 	}

@@ -101,25 +101,70 @@ func scanFlow(sc budgetRow, extra ...any) (budgets.CashFlow, error) {
 	return f, err
 }
 
-// CreateCashFlow inserts f and adds it to its budget's totals and count, in one transaction.
+// CreateCashFlow inserts f and adds it to its budget's totals and count, unless a total would
+// leave ±money.Limit (budgets.ErrTotalsLimit, nothing written). On PostgreSQL it is one
+// statement: the budget's row is locked only by its bounded UPDATE, for one round trip and the
+// commit, so concurrent creations in one budget queue for less time (issue 6). On SQLite, whose
+// one writer serialises anyway, it is the UPDATE and the INSERT in one transaction.
 func (db *DB) CreateCashFlow(ctx context.Context, f *budgets.CashFlow) error {
-	return db.InTx(ctx, func(tx *DB) error {
-		_, err := tx.write().ExecContext(ctx, `INSERT INTO cash_flows (id, budget_id, category_id, name, description,
-			amount, type, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			f.ID, f.BudgetID, nullString(f.CategoryID), f.Name, f.Description, int64(f.Amount), int(f.Type), micros(f.CreatedAt))
+	inc, exp := flowSums(f.Type, f.Amount)
+	args := []any{f.ID, f.BudgetID, nullString(f.CategoryID), f.Name, f.Description, int64(f.Amount), int(f.Type),
+		micros(f.CreatedAt), int64(inc), int64(exp), int64(money.Limit), -int64(money.Limit)}
+	const bounded = `UPDATE budgets SET incomes = incomes + $9, expenses = expenses + $10,
+		cash_flow_count = cash_flow_count + 1
+		WHERE id = $2 AND incomes + $9 BETWEEN $12 AND $11 AND expenses + $10 BETWEEN $12 AND $11`
+	var n int64
+	if db.dialect.engine == Postgres && db.tx == nil {
+		err := db.write().QueryRowContext(ctx, `WITH u AS (`+bounded+` RETURNING id),
+			i AS (INSERT INTO cash_flows (id, budget_id, category_id, name, description, amount, type, created_at)
+				SELECT $1, u.id, $3, $4, $5, CAST($6 AS BIGINT), CAST($7 AS SMALLINT), CAST($8 AS BIGINT) FROM u RETURNING 1)
+			SELECT count(*) FROM i`, args...).Scan(&n)
 		if err != nil {
 			return fmt.Errorf("create cash flow: %w", translate(err))
 		}
-		return tx.addToBudget(ctx, f.BudgetID, f.Type, f.Amount, 1)
-	})
+	} else {
+		err := db.InTx(ctx, func(tx *DB) error {
+			res, err := tx.write().ExecContext(ctx, bounded, args...)
+			if err != nil {
+				return fmt.Errorf("budget totals %s: %w", f.BudgetID, err)
+			}
+			if n, err = res.RowsAffected(); err != nil || n == 0 {
+				return err
+			}
+			_, err = tx.write().ExecContext(ctx, `INSERT INTO cash_flows (id, budget_id, category_id, name, description,
+				amount, type, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, args[:8]...)
+			if err != nil {
+				return fmt.Errorf("create cash flow: %w", translate(err))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if n == 1 {
+		return nil
+	}
+	// Nothing was written: the budget is gone, or a total would leave the bound.
+	var one int
+	err := db.read().QueryRowContext(ctx, `SELECT 1 FROM budgets WHERE id = $1`, f.BudgetID).Scan(&one)
+	if err != nil {
+		return fmt.Errorf("budget %s: %w", f.BudgetID, translate(err))
+	}
+	return budgets.ErrTotalsLimit
+}
+
+// flowSums is what a cash flow of type t and amount adds to a budget's incomes and expenses.
+func flowSums(t budgets.FlowType, amount money.Cents) (inc, exp money.Cents) {
+	if t == budgets.Expense {
+		return 0, amount
+	}
+	return amount, 0
 }
 
 // addToBudget adds amount to the budget's incomes or expenses and n to its cash-flow count.
 func (db *DB) addToBudget(ctx context.Context, budgetID string, t budgets.FlowType, amount money.Cents, n int) error {
-	inc, exp := amount, money.Cents(0)
-	if t == budgets.Expense {
-		inc, exp = 0, amount
-	}
+	inc, exp := flowSums(t, amount)
 	_, err := db.write().ExecContext(ctx, `UPDATE budgets SET incomes = incomes + $2, expenses = expenses + $3,
 		cash_flow_count = cash_flow_count + $4 WHERE id = $1`, budgetID, int64(inc), int64(exp), n)
 	if err != nil {

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -156,7 +157,7 @@ func TestBudgetTotalsStore(t *testing.T) {
 		for _, fl := range []struct {
 			amount int64
 			typ    budgets.FlowType
-		}{{150000, budgets.Income}, {32050, budgets.Expense}, {1, budgets.Income}, {999_999_999_999_999, budgets.Expense}} {
+		}{{150000, budgets.Income}, {32050, budgets.Expense}, {1, budgets.Income}, {999_999_999_967_949, budgets.Expense}} {
 			cf := &budgets.CashFlow{ID: id.New(), BudgetID: f.budget.ID, Name: "x", Amount: 0, Type: fl.typ, CreatedAt: time.Now()}
 			cf.Amount = money.Cents(fl.amount)
 			check(t, db.CreateCashFlow(ctx, cf))
@@ -168,8 +169,23 @@ func TestBudgetTotalsStore(t *testing.T) {
 
 		tot, err = db.BudgetTotals(ctx, f.budget.ID, "")
 		check(t, err)
-		if tot.Incomes != 150001 || tot.Expenses != 999_999_999_999_999+32050 || tot.Total != 0 {
+		if tot.Incomes != 150001 || tot.Expenses != money.Limit || tot.Total != 0 {
 			t.Errorf("totals = %+v (Total is the domain's)", tot)
+		}
+		// One more cent of expense would leave the bound: refused, and nothing written.
+		over := &budgets.CashFlow{ID: id.New(), BudgetID: f.budget.ID, Name: "x", Amount: 1, Type: budgets.Expense, CreatedAt: time.Now()}
+		if err := db.CreateCashFlow(ctx, over); !errors.Is(err, budgets.ErrTotalsLimit) {
+			t.Fatalf("a cash flow past the limit: %v, want ErrTotalsLimit", err)
+		}
+		if _, _, err := db.VisibleCashFlow(ctx, over.ID, f.alice.ID); !apperr.IsKind(err, apperr.NotFound) {
+			t.Errorf("the refused cash flow was stored: %v", err)
+		}
+		if again, err := db.BudgetTotals(ctx, f.budget.ID, ""); err != nil || again != tot {
+			t.Errorf("totals after a refused cash flow = %+v, %v; want %+v", again, err, tot)
+		}
+		if err := db.CreateCashFlow(ctx, &budgets.CashFlow{ID: id.New(), BudgetID: id.New(), Name: "x", Amount: 1,
+			Type: budgets.Income, CreatedAt: time.Now()}); !apperr.IsKind(err, apperr.NotFound) {
+			t.Errorf("a cash flow of a missing budget: %v, want not found", err)
 		}
 		tot, err = db.BudgetTotals(ctx, f.budget.ID, last)
 		check(t, err)
