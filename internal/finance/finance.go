@@ -129,8 +129,9 @@ type Store interface {
 	// FinanceContact returns a customer or supplier of the business.
 	FinanceContact(ctx context.Context, businessID, id string) (*ContactRef, error)
 
-	CreateFinanceTransaction(ctx context.Context, t *Transaction) error
-	LinkFinanceTransaction(ctx context.Context, id, linkedID string) error
+	// CreateFinanceTransactions inserts transactions together: the legs of a transfer, which
+	// name each other in LinkedID.
+	CreateFinanceTransactions(ctx context.Context, ts ...*Transaction) error
 	FinanceTransaction(ctx context.Context, businessID, id string) (*Transaction, error)
 	// DeleteFinanceTransactions deletes those of ids that are the business's and says how
 	// many there were.

@@ -162,15 +162,11 @@ func (s *Service) record(ctx context.Context, tx Store, a *business.Actor, c *ch
 			return nil, err
 		}
 	}
-	for _, l := range legs {
-		if err := tx.CreateFinanceTransaction(ctx, l); err != nil {
-			return nil, err
-		}
-	}
 	if len(legs) == 2 {
-		if err := tx.LinkFinanceTransaction(ctx, t.ID, legs[1].ID); err != nil {
-			return nil, err
-		}
+		t.LinkedID = &legs[1].ID
+	}
+	if err := tx.CreateFinanceTransactions(ctx, legs...); err != nil {
+		return nil, err
 	}
 	if p != nil {
 		if err := tx.SetPaymentPaid(ctx, p); err != nil {

@@ -92,7 +92,7 @@ func TestBillingStore(t *testing.T) {
 		}
 		acc := &finance.Account{ID: id.New(), BusinessID: f.bizA.ID, Name: "A", IsActive: true, CreatedAt: now}
 		bizOK(t, db.CreateFinanceAccount(ctx, acc))
-		bizOK(t, db.CreateFinanceTransaction(ctx, &finance.Transaction{ID: id.New(), BusinessID: f.bizA.ID, Type: finance.Credit,
+		bizOK(t, db.CreateFinanceTransactions(ctx, &finance.Transaction{ID: id.New(), BusinessID: f.bizA.ID, Type: finance.Credit,
 			Amount: 100, Description: "d", Account: finance.Ref{ID: acc.ID}, Operator: finance.Ref{ID: f.ownerA.ID},
 			PaymentID: &p.ID, Timestamp: now}))
 		if settled, err := db.PaymentSettled(ctx, p.ID); err != nil || !settled {

@@ -30,7 +30,7 @@ func TestFinanceStore(t *testing.T) {
 			tr := &finance.Transaction{ID: id.New(), BusinessID: f.bizA.ID, Type: finance.Credit, Amount: amount,
 				Description: []string{"Venda ÀVISTA", "Café 100%", "x_y"}[i], Account: finance.Ref{ID: acc.ID},
 				Operator: finance.Ref{ID: f.ownerA.ID}, Timestamp: t0.Add(time.Duration(i) * 24 * time.Hour)}
-			bizOK(t, db.CreateFinanceTransaction(ctx, tr))
+			bizOK(t, db.CreateFinanceTransactions(ctx, tr))
 			addCounts(t, db, tr)
 			ids = append(ids, tr.ID)
 		}
@@ -159,7 +159,7 @@ func TestFinanceSpanCounts(t *testing.T) {
 			tr := &finance.Transaction{ID: id.New(), BusinessID: acc.BusinessID, Type: finance.Credit, Amount: 1,
 				Description: "x", Account: finance.Ref{ID: acc.ID}, Operator: finance.Ref{ID: f.ownerA.ID},
 				Timestamp: t0.Add(time.Duration(rng.Int64N(int64(48 * time.Hour))))}
-			bizOK(t, db.CreateFinanceTransaction(ctx, tr))
+			bizOK(t, db.CreateFinanceTransactions(ctx, tr))
 			addCounts(t, db, tr)
 		}
 		rows := func(from, to time.Time, acc string) int {

@@ -51,34 +51,59 @@ func FinanceAmountText(c money.Cents) string {
 	return max(c, -c).String()
 }
 
-// CreateFinanceTransaction inserts a transaction (its account's balance is the caller's).
-func (db *DB) CreateFinanceTransaction(ctx context.Context, t *finance.Transaction) error {
-	var cat, contact *string
-	if t.Category != nil {
-		cat = &t.Category.ID
+// CreateFinanceTransactions inserts transactions in one statement (their accounts' balances are
+// the caller's). The legs of a transfer name each other in linked_id: the foreign keys are
+// checked at the end of the statement, when both rows exist.
+func (db *DB) CreateFinanceTransactions(ctx context.Context, ts ...*finance.Transaction) error {
+	args := make([]any, 0, finTransactionInsertCols*len(ts))
+	for _, t := range ts {
+		var cat, contact *string
+		if t.Category != nil {
+			cat = &t.Category.ID
+		}
+		if t.Contact != nil {
+			contact = &t.Contact.ID
+		}
+		args = append(args, t.ID, t.BusinessID, t.Account.ID, nullString(cat), nullString(contact), t.Operator.ID,
+			nullString(t.PaymentID), nullString(t.LinkedID), string(t.Type), int64(t.Amount), FinanceAmountText(t.Amount),
+			t.Description, business.Fold(t.Description), micros(t.Timestamp))
 	}
-	if t.Contact != nil {
-		contact = &t.Contact.ID
-	}
-	_, err := db.write().ExecContext(ctx, `INSERT INTO finance_transactions (id, business_id, account_id,
-		category_id, contact_id, operator_id, payment_id, linked_id, type, amount, amount_text, description,
-		search_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-		t.ID, t.BusinessID, t.Account.ID, nullString(cat), nullString(contact), t.Operator.ID, nullString(t.PaymentID),
-		nullString(t.LinkedID), string(t.Type), int64(t.Amount), FinanceAmountText(t.Amount), t.Description,
-		business.Fold(t.Description), micros(t.Timestamp))
-	if err != nil {
+	if _, err := db.write().ExecContext(ctx, finTransactionInsert(len(ts)), args...); err != nil {
 		return fmt.Errorf("create transaction: %w", translate(err))
 	}
 	return nil
 }
 
-// LinkFinanceTransaction points a transaction at its other transfer leg.
-func (db *DB) LinkFinanceTransaction(ctx context.Context, id, linkedID string) error {
-	_, err := db.write().ExecContext(ctx, `UPDATE finance_transactions SET linked_id = $2 WHERE id = $1`, id, linkedID)
-	if err != nil {
-		return fmt.Errorf("link transaction %s: %w", id, err)
+const finTransactionInsertCols = 14
+
+// finTransactionInserts are the INSERTs of one and of two transactions (a transfer's legs).
+var finTransactionInserts = [3]string{"", buildFinTransactionInsert(1), buildFinTransactionInsert(2)}
+
+func finTransactionInsert(n int) string {
+	if n < len(finTransactionInserts) {
+		return finTransactionInserts[n]
 	}
-	return nil
+	return buildFinTransactionInsert(n)
+}
+
+func buildFinTransactionInsert(n int) string {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO finance_transactions (id, business_id, account_id, category_id, contact_id, operator_id,
+		payment_id, linked_id, type, amount, amount_text, description, search_key, created_at) VALUES `)
+	for i := range n {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteByte('(')
+		for c := range finTransactionInsertCols {
+			if c > 0 {
+				q.WriteString(", ")
+			}
+			fmt.Fprintf(&q, "$%d", i*finTransactionInsertCols+c+1)
+		}
+		q.WriteByte(')')
+	}
+	return q.String()
 }
 
 // FinanceTransaction returns a transaction of the business.
