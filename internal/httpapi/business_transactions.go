@@ -39,6 +39,12 @@ type finTransactionOut struct {
 	Linked      *string          `json:"linked"`
 }
 
+// finTransactionItem is one item of a page of transactions, {"transaction": {…}}: a struct, not
+// a one-key map, which encoding/json would sort and reflect over for each of the 50 items.
+type finTransactionItem struct {
+	Transaction finTransactionOut `json:"transaction"`
+}
+
 func finTransactionJSON(a *business.Actor, t *finance.Transaction) finTransactionOut {
 	out := finTransactionOut{ID: t.ID, Description: t.Description, Amount: t.Amount, Type: t.Type,
 		Timestamp: bizStamp(a, t.Timestamp), Operator: finNameRefOut(t.Operator), Account: finNameRefOut(t.Account),
@@ -106,9 +112,9 @@ func (s *Server) finListTransactions(w http.ResponseWriter, r *http.Request, a *
 	if err != nil {
 		return err
 	}
-	items := make([]map[string]finTransactionOut, len(ts))
+	items := make([]finTransactionItem, len(ts))
 	for i := range ts {
-		items[i] = map[string]finTransactionOut{"transaction": finTransactionJSON(a, &ts[i])}
+		items[i] = finTransactionItem{finTransactionJSON(a, &ts[i])}
 	}
 	return writePage(s, w, r, p, total, items)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/bursar/bursar/internal/apperr"
 )
@@ -83,9 +84,19 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 var errClientGone = errors.New("client went away")
 
 // writeJSON writes v as the response body with the given status.
+// jsonBuffers keeps the buffers responses are encoded into: a page of 50 items grows a fresh
+// buffer through several copies.
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func writeJSON(w http.ResponseWriter, status int, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			jsonBuffers.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false) // links keep their "&"
 	if err := enc.Encode(v); err != nil {
 		return err
