@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -172,7 +171,7 @@ func (b *bulk) batch(ctx context.Context, from, n int, row func(k int, args []an
 		rows := min(rowsPerInsert, from+n-i)
 		st, ok := stmts[rows]
 		if !ok {
-			if st, err = tx.PrepareContext(ctx, b.insert+valuesList(rows, b.cols, b.numbered)); err != nil {
+			if st, err = tx.PrepareContext(ctx, b.insert+sqlstore.ValuesList(rows, b.cols, b.numbered)); err != nil {
 				return err
 			}
 			stmts[rows] = st
@@ -191,29 +190,4 @@ func (b *bulk) batch(ctx context.Context, from, n int, row func(k int, args []an
 		return err
 	}
 	return tx.Commit()
-}
-
-// valuesList renders "($1, …, $cols), (…)" for rows rows, or "(?, …), (…)" unless numbered.
-func valuesList(rows, cols int, numbered bool) string {
-	var b strings.Builder
-	b.Grow(rows * cols * 6)
-	for r := range rows {
-		if r > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('(')
-		for c := range cols {
-			if c > 0 {
-				b.WriteString(", ")
-			}
-			if !numbered {
-				b.WriteByte('?')
-				continue
-			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(r*cols + c + 1))
-		}
-		b.WriteByte(')')
-	}
-	return b.String()
 }

@@ -6,23 +6,6 @@ import (
 	"github.com/bursar/bursar/internal/money"
 )
 
-func TestValuesList(t *testing.T) {
-	for _, tc := range []struct {
-		rows, cols int
-		numbered   bool
-		want       string
-	}{
-		{1, 1, true, "($1)"},
-		{1, 3, true, "($1, $2, $3)"},
-		{2, 2, true, "($1, $2), ($3, $4)"},
-		{2, 2, false, "(?, ?), (?, ?)"},
-	} {
-		if got := valuesList(tc.rows, tc.cols, tc.numbered); got != tc.want {
-			t.Errorf("valuesList(%d, %d) = %q, want %q", tc.rows, tc.cols, got, tc.want)
-		}
-	}
-}
-
 func TestFlowAt(t *testing.T) {
 	cats := []string{"A", "B"}
 	var sum Totals

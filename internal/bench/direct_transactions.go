@@ -135,7 +135,7 @@ func addHours(ctx context.Context, tx *sql.Tx, numbered bool, businessID, accoun
 		for _, h := range chunk {
 			args = append(args, accountID, businessID, h, hours[h])
 		}
-		if _, err := tx.ExecContext(ctx, hoursUpsert+valuesList(len(chunk), 4, numbered)+` ON CONFLICT (account_id, hour)
+		if _, err := tx.ExecContext(ctx, hoursUpsert+sqlstore.ValuesList(len(chunk), 4, numbered)+` ON CONFLICT (account_id, hour)
 			DO UPDATE SET transaction_count = finance_transaction_hours.transaction_count + excluded.transaction_count`,
 			args...); err != nil {
 			return fmt.Errorf("hour counts: %w", err)

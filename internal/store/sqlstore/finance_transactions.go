@@ -87,23 +87,9 @@ func finTransactionInsert(n int) string {
 }
 
 func buildFinTransactionInsert(n int) string {
-	var q strings.Builder
-	q.WriteString(`INSERT INTO finance_transactions (id, business_id, account_id, category_id, contact_id, operator_id,
-		payment_id, linked_id, type, amount, amount_text, description, search_key, created_at) VALUES `)
-	for i := range n {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteByte('(')
-		for c := range finTransactionInsertCols {
-			if c > 0 {
-				q.WriteString(", ")
-			}
-			fmt.Fprintf(&q, "$%d", i*finTransactionInsertCols+c+1)
-		}
-		q.WriteByte(')')
-	}
-	return q.String()
+	return `INSERT INTO finance_transactions (id, business_id, account_id, category_id, contact_id, operator_id,
+		payment_id, linked_id, type, amount, amount_text, description, search_key, created_at) VALUES ` +
+		ValuesList(n, finTransactionInsertCols, true)
 }
 
 // FinanceTransaction returns a transaction of the business.

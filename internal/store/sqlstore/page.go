@@ -51,3 +51,30 @@ func (r *countedRow) Scan(dest ...any) error {
 	r.dest = append(append(r.dest[:0], r.total), dest...)
 	return r.rows.Scan(r.dest...)
 }
+
+// ValuesList renders the VALUES rows of a multi-row INSERT: "($1, …, $cols), (…)" for rows rows,
+// or "(?, …), (…)" unless numbered (modernc binds "?" by position, faster than "$n" by name in
+// statements with thousands of placeholders).
+func ValuesList(rows, cols int, numbered bool) string {
+	var b strings.Builder
+	b.Grow(rows * cols * 6)
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			if !numbered {
+				b.WriteByte('?')
+				continue
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(r*cols + c + 1))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}

@@ -14,3 +14,20 @@ func TestShiftParams(t *testing.T) {
 		}
 	}
 }
+
+func TestValuesList(t *testing.T) {
+	for _, tc := range []struct {
+		rows, cols int
+		numbered   bool
+		want       string
+	}{
+		{1, 1, true, "($1)"},
+		{1, 3, true, "($1, $2, $3)"},
+		{2, 2, true, "($1, $2), ($3, $4)"},
+		{2, 2, false, "(?, ?), (?, ?)"},
+	} {
+		if got := ValuesList(tc.rows, tc.cols, tc.numbered); got != tc.want {
+			t.Errorf("ValuesList(%d, %d) = %q, want %q", tc.rows, tc.cols, got, tc.want)
+		}
+	}
+}
