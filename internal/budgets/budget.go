@@ -36,19 +36,16 @@ func (s *Service) Budget(ctx context.Context, userID, budgetID string) (*Detail,
 	if err != nil {
 		return nil, err
 	}
-	b, creator, totals, err := s.store.BudgetDetail(ctx, budgetID, userID)
+	d, err := s.store.BudgetDetail(ctx, budgetID, userID)
 	if err != nil {
 		return nil, err
 	}
-	shares, err := s.store.BudgetShares(ctx, b.ID)
-	if err != nil {
-		return nil, err
-	}
+	totals := d.Totals
 	totals.Total = totals.Incomes - totals.Expenses // D3; both sums stay within money.Limit
 	return &Detail{
-		Budget:  *b,
-		Creator: Creator{ID: creator.ID, Username: creator.DisplayName(), Email: creator.Email},
-		Shares:  shares,
+		Budget:  d.Budget,
+		Creator: Creator{ID: d.Creator.ID, Username: d.Creator.DisplayName(), Email: d.Creator.Email},
+		Shares:  d.Shares,
 		Totals:  totals,
 	}, nil
 }

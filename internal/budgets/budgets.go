@@ -134,6 +134,15 @@ const (
 // expenses beyond ±money.Limit (conventions S21).
 var ErrTotalsLimit = errors.New("budgets: a budget total would leave the money limit")
 
+// DetailRecord is what the store reads for a budget's detail: the budget, its creator, its shares
+// (newest first) and its stored totals (Total left to the domain).
+type DetailRecord struct {
+	Budget  Budget
+	Creator auth.User
+	Shares  []Share
+	Totals  Totals
+}
+
 type Store interface {
 	// BudgetsTx runs fn in one write transaction with a Store bound to it.
 	BudgetsTx(ctx context.Context, fn func(tx Store) error) error
@@ -150,9 +159,9 @@ type Store interface {
 	// UPDATE; SQLite's single writer already serialises), so writes to one budget's cash flows
 	// and categories are serialised.
 	VisibleBudget(ctx context.Context, budgetID, userID string, lock bool) (*Budget, Membership, error)
-	// BudgetDetail is VisibleBudget (without lock) with the budget's creator and BudgetTotals
-	// (exceptFlowID ""), read together.
-	BudgetDetail(ctx context.Context, budgetID, userID string) (*Budget, *auth.User, Totals, error)
+	// BudgetDetail is VisibleBudget (without lock) with the budget's creator, BudgetShares and
+	// BudgetTotals (exceptFlowID ""), read together.
+	BudgetDetail(ctx context.Context, budgetID, userID string) (*DetailRecord, error)
 	ListBudgets(ctx context.Context, userID string, p Page) ([]Budget, int, error)
 	// BudgetTotals sums the budget's incomes and expenses (not Total), leaving out the cash
 	// flow exceptFlowID ("" for none).

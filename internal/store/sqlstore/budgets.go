@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/bursar/bursar/internal/auth"
@@ -79,21 +80,53 @@ func (db *DB) VisibleBudget(ctx context.Context, budgetID, userID string, lock b
 	return &b, m, nil
 }
 
-// BudgetDetail returns a budget the user can see with its creator and its stored totals, in one
-// statement (budgets.Store): the detail's reads were four round trips on PostgreSQL (issue 6).
-func (db *DB) BudgetDetail(ctx context.Context, budgetID, userID string) (*budgets.Budget, *auth.User, budgets.Totals, error) {
-	var b budgets.Budget
-	var t budgets.Totals
-	var created int64
-	u, err := scanUser(db.read().QueryRowContext(ctx, `SELECT `+userColumns+`,
-		b.id, b.creator_id, b.name, b.description, b.created_at, b.incomes, b.expenses
-		FROM budgets b JOIN users u ON u.id = b.creator_id WHERE b.id = $2 AND `+budgetVisible, userID, budgetID),
-		&b.ID, &b.CreatorID, &b.Name, &b.Description, &created, &t.Incomes, &t.Expenses)
+// BudgetDetail returns a budget the user can see with its creator, its shares (newest first)
+// and its stored totals, in one statement (budgets.Store): one row per share, or one row with
+// no share. The detail's reads were five round trips on PostgreSQL (issue 6).
+func (db *DB) BudgetDetail(ctx context.Context, budgetID, userID string) (*budgets.DetailRecord, error) {
+	rows, err := db.read().QueryContext(ctx, `SELECT `+userColumns+`,
+		b.id, b.creator_id, b.name, b.description, b.created_at, b.incomes, b.expenses,
+		sh.id, sh.budget_id, sh.user_id, su.username, su.email, sh.role, sh.created_at
+		FROM budgets b JOIN users u ON u.id = b.creator_id
+		LEFT JOIN budget_shares sh ON sh.budget_id = b.id LEFT JOIN users su ON su.id = sh.user_id
+		WHERE b.id = $2 AND `+budgetVisible+` ORDER BY sh.id DESC`, userID, budgetID)
 	if err != nil {
-		return nil, nil, t, fmt.Errorf("budget %s: %w", budgetID, err)
+		return nil, fmt.Errorf("budget %s: %w", budgetID, err)
 	}
-	b.CreatedAt = fromMicros(created)
-	return &b, u, t, nil
+	defer rows.Close()
+	var d *budgets.DetailRecord
+	for rows.Next() {
+		var b budgets.Budget
+		var t budgets.Totals
+		var created int64
+		var shID, shBudget, shUser, shUsername, shEmail sql.NullString
+		var shRole, shCreated sql.NullInt64
+		u, err := scanUser(rows, &b.ID, &b.CreatorID, &b.Name, &b.Description, &created, &t.Incomes, &t.Expenses,
+			&shID, &shBudget, &shUser, &shUsername, &shEmail, &shRole, &shCreated)
+		if err != nil {
+			return nil, fmt.Errorf("budget %s: %w", budgetID, err)
+		}
+		if d == nil {
+			b.CreatedAt = fromMicros(created)
+			d = &budgets.DetailRecord{Budget: b, Creator: *u, Shares: []budgets.Share{}, Totals: t}
+		}
+		if !shID.Valid {
+			continue
+		}
+		sharee := auth.User{Email: shEmail.String}
+		if shUsername.Valid {
+			sharee.Username = &shUsername.String
+		}
+		d.Shares = append(d.Shares, budgets.Share{ID: shID.String, BudgetID: shBudget.String, UserID: shUser.String,
+			Username: sharee.DisplayName(), Role: budgets.Role(shRole.Int64), CreatedAt: fromMicros(shCreated.Int64)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("budget %s: %w", budgetID, err)
+	}
+	if d == nil {
+		return nil, fmt.Errorf("budget %s: %w", budgetID, translate(sql.ErrNoRows))
+	}
+	return d, nil
 }
 
 // ListBudgets lists the budgets user created or has a share on, newest first, and their count.

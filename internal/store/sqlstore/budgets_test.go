@@ -193,13 +193,16 @@ func TestBudgetTotalsStore(t *testing.T) {
 			t.Errorf("totals without the last flow = %+v", tot)
 		}
 
-		// BudgetDetail reads the same budget, creator and totals in one statement, for the
-		// creator and a sharee alike, and nothing for a user without a share.
+		// BudgetDetail reads the same budget, creator, shares and totals in one statement, for
+		// the creator and a sharee alike, and nothing for a user without a share.
 		want, err := db.BudgetTotals(ctx, f.budget.ID, "")
 		check(t, err)
+		wantShares, err := db.BudgetShares(ctx, f.budget.ID)
+		check(t, err)
 		for _, u := range []*auth.User{f.alice, f.bob, f.nameless} {
-			b, creator, got, err := db.BudgetDetail(ctx, f.budget.ID, u.ID)
+			d, err := db.BudgetDetail(ctx, f.budget.ID, u.ID)
 			check(t, err)
+			b, creator := d.Budget, d.Creator
 			if b.ID != f.budget.ID || b.Name != "Home" || b.Description != "d" || !b.CreatedAt.Equal(f.budget.CreatedAt) ||
 				b.CreatorID != f.alice.ID {
 				t.Errorf("detail as %s: budget %+v", u.ID, b)
@@ -207,14 +210,23 @@ func TestBudgetTotalsStore(t *testing.T) {
 			if creator.ID != f.alice.ID || creator.Username == nil || *creator.Username != "alice" || creator.Email != "alice@example.com" {
 				t.Errorf("detail as %s: creator %+v", u.ID, creator)
 			}
-			if got != want {
-				t.Errorf("detail as %s: totals %+v, want %+v", u.ID, got, want)
+			if d.Totals != want {
+				t.Errorf("detail as %s: totals %+v, want %+v", u.ID, d.Totals, want)
+			}
+			if fmt.Sprint(d.Shares) != fmt.Sprint(wantShares) || len(d.Shares) != 2 {
+				t.Errorf("detail as %s: shares %+v, want %+v", u.ID, d.Shares, wantShares)
 			}
 		}
-		if _, _, _, err := db.BudgetDetail(ctx, f.budget.ID, f.eve.ID); !apperr.IsKind(err, apperr.NotFound) {
+		// A budget without shares has an empty list, not a missing one.
+		lone, err := db.BudgetDetail(ctx, other.ID, f.eve.ID)
+		check(t, err)
+		if lone.Shares == nil || len(lone.Shares) != 0 || lone.Budget.ID != other.ID {
+			t.Errorf("detail of a budget without shares: %+v", lone)
+		}
+		if _, err := db.BudgetDetail(ctx, f.budget.ID, f.eve.ID); !apperr.IsKind(err, apperr.NotFound) {
 			t.Errorf("detail for a user without a share: %v, want not found", err)
 		}
-		if _, _, _, err := db.BudgetDetail(ctx, id.New(), f.alice.ID); !apperr.IsKind(err, apperr.NotFound) {
+		if _, err := db.BudgetDetail(ctx, id.New(), f.alice.ID); !apperr.IsKind(err, apperr.NotFound) {
 			t.Errorf("detail of a missing budget: %v, want not found", err)
 		}
 	})
