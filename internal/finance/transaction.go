@@ -105,6 +105,9 @@ func (s *Service) CreateTransaction(ctx context.Context, a *business.Actor, in T
 	if err != nil {
 		return nil, err
 	}
+	if c.payment == nil && c.typ != Transfer {
+		return s.createSingle(ctx, a, c, in)
+	}
 	var out *Transaction
 	err = s.store.FinanceTx(ctx, func(tx Store) error {
 		f := apperr.Fields{}
@@ -128,10 +131,29 @@ func (s *Service) CreateTransaction(ctx context.Context, a *business.Actor, in T
 	return out, err
 }
 
-// record writes the transaction c (both legs of a transfer) on the locked accounts, moves their
-// balances, and pays its amount on the locked payment p (nil when it settles none).
-func (s *Service) record(ctx context.Context, tx Store, a *business.Actor, c *checked, accs map[string]*Account, p *billing.Payment) (*Transaction, error) {
-	now := s.clock.Now()
+// createSingle records a credit or a debit that settles no payment without holding a
+// transaction open around its checks: the references are read first, then the store writes the
+// transaction and moves its account's balance and counts together (RecordFinanceTransaction:
+// one statement on PostgreSQL, so the hot account's row is locked only while it runs and
+// commits).
+func (s *Service) createSingle(ctx context.Context, a *business.Actor, c *checked, in TransactionInput) (*Transaction, error) {
+	accs, err := s.checkRefs(ctx, s.store, a.BusinessID, c, in)
+	if err != nil {
+		return nil, err
+	}
+	t := s.legs(a, c, accs, s.clock.Now())[0]
+	ok, err := s.store.RecordFinanceTransaction(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, apperr.Field("amount", MsgBalanceRange)
+	}
+	return s.store.FinanceTransaction(ctx, a.BusinessID, t.ID)
+}
+
+// legs builds the transactions c records: one, or a transfer's two (linked to each other).
+func (s *Service) legs(a *business.Actor, c *checked, accs map[string]*Account, now time.Time) []*Transaction {
 	t := &Transaction{ID: id.New(), BusinessID: a.BusinessID, Type: c.typ, Amount: c.amount,
 		Description: c.description, Account: Ref{ID: c.account}, Operator: Ref{ID: a.UserID}, Timestamp: now,
 		PaymentID: c.payment}
@@ -155,15 +177,22 @@ func (s *Service) record(ctx context.Context, tx Store, a *business.Actor, c *ch
 		recv := &Transaction{ID: id.New(), BusinessID: a.BusinessID, Type: Transfer, Amount: c.amount,
 			Description: "Transfer Received from " + src.Name + " • " + c.description,
 			Account:     Ref{ID: c.to}, Operator: t.Operator, Timestamp: now, LinkedID: &t.ID}
+		t.LinkedID = &recv.ID
 		legs = []*Transaction{t, recv}
 	}
+	return legs
+}
+
+// record writes the transaction c (both legs of a transfer) on the locked accounts, moves their
+// balances, and pays its amount on the locked payment p (nil when it settles none).
+func (s *Service) record(ctx context.Context, tx Store, a *business.Actor, c *checked, accs map[string]*Account, p *billing.Payment) (*Transaction, error) {
+	now := s.clock.Now()
+	legs := s.legs(a, c, accs, now)
+	t := legs[0]
 	if p != nil {
 		if err := p.Pay(c.amount, now, a.Location, "amount"); err != nil {
 			return nil, err
 		}
-	}
-	if len(legs) == 2 {
-		t.LinkedID = &legs[1].ID
 	}
 	if err := tx.CreateFinanceTransactions(ctx, legs...); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -244,3 +245,66 @@ func TestMoveFinanceAccount(t *testing.T) {
 		}
 	})
 }
+
+// TestRecordFinanceTransaction: the transaction, its account's balance and counts and its hour's
+// count are written together (one statement on PostgreSQL), and nothing at all when the balance
+// would leave the bound; inside a transaction the same holds with the caller's transaction.
+func TestRecordFinanceTransaction(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newBizFixture(t, db)
+		t0 := time.Date(2025, 6, 1, 12, 30, 0, 0, time.UTC)
+		acc := &finance.Account{ID: id.New(), BusinessID: f.bizA.ID, Name: "A", IsActive: true, CreatedAt: t0}
+		bizOK(t, db.CreateFinanceAccount(ctx, acc))
+		tx := func(amount money.Cents, at time.Time) *finance.Transaction {
+			return &finance.Transaction{ID: id.New(), BusinessID: f.bizA.ID, Type: finance.Credit, Amount: amount,
+				Description: "rec", Account: finance.Ref{ID: acc.ID}, Operator: finance.Ref{ID: f.ownerA.ID}, Timestamp: at}
+		}
+		state := func() (money.Cents, int, int) {
+			t.Helper()
+			got, err := db.FinanceAccount(ctx, f.bizA.ID, acc.ID, false)
+			bizOK(t, err)
+			_, all, err := db.ListFinanceTransactions(ctx, f.bizA.ID, finance.Filter{}, business.Page{Limit: 50})
+			bizOK(t, err)
+			_, inHour, err := db.ListFinanceTransactions(ctx, f.bizA.ID,
+				finance.Filter{Span: &business.Span{From: t0.Truncate(time.Hour), To: t0.Truncate(time.Hour).Add(time.Hour)}},
+				business.Page{Limit: 50})
+			bizOK(t, err)
+			return got.Balance, all, inHour
+		}
+		for _, amount := range []money.Cents{5000, -1250} {
+			ok, err := db.RecordFinanceTransaction(ctx, tx(amount, t0))
+			if err != nil || !ok {
+				t.Fatalf("record %d: %v, %v", amount, ok, err)
+			}
+		}
+		if bal, all, inHour := state(); bal != 3750 || all != 2 || inHour != 2 {
+			t.Fatalf("after two records: balance %d, %d transactions, %d in the hour; want 3750, 2, 2", bal, all, inHour)
+		}
+		over := tx(money.Limit, t0)
+		if ok, err := db.RecordFinanceTransaction(ctx, over); err != nil || ok {
+			t.Fatalf("a record past the limit: %v, %v; want false, nil", ok, err)
+		}
+		if _, err := db.FinanceTransaction(ctx, f.bizA.ID, over.ID); !apperr.IsKind(err, apperr.NotFound) {
+			t.Errorf("the refused transaction was stored: %v", err)
+		}
+		if bal, all, inHour := state(); bal != 3750 || all != 2 || inHour != 2 {
+			t.Fatalf("after a refused record: balance %d, %d transactions, %d in the hour; want 3750, 2, 2", bal, all, inHour)
+		}
+		// Inside a caller's transaction, rolled back with it.
+		err := db.InTx(ctx, func(in *sqlstore.DB) error {
+			if ok, err := in.RecordFinanceTransaction(ctx, tx(1, t0)); err != nil || !ok {
+				t.Fatalf("record in a transaction: %v, %v", ok, err)
+			}
+			return errRollback
+		})
+		if err != errRollback {
+			t.Fatal(err)
+		}
+		if bal, all, inHour := state(); bal != 3750 || all != 2 || inHour != 2 {
+			t.Fatalf("after a rolled-back record: balance %d, %d transactions, %d in the hour", bal, all, inHour)
+		}
+	})
+}
+
+var errRollback = errors.New("roll back")

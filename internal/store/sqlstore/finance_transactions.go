@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bursar/bursar/internal/business"
 	"github.com/bursar/bursar/internal/finance"
@@ -72,6 +74,63 @@ func (db *DB) CreateFinanceTransactions(ctx context.Context, ts ...*finance.Tran
 		return fmt.Errorf("create transaction: %w", translate(err))
 	}
 	return nil
+}
+
+// errNotRecorded rolls back RecordFinanceTransaction's transaction when the balance is refused.
+var errNotRecorded = errors.New("transaction not recorded")
+
+// RecordFinanceTransaction implements finance.Store. On PostgreSQL, outside a transaction, it is
+// one statement (a data-modifying CTE): the bounded UPDATE of the account, then the INSERT of the
+// transaction and the upsert of the hour's count, both fed by the UPDATE's row, so that nothing
+// is written when it is refused. The hot account's row is then locked for that one statement and
+// its commit, with no round trip in between (issue 6). Elsewhere it is the same statements in one
+// transaction.
+func (db *DB) RecordFinanceTransaction(ctx context.Context, t *finance.Transaction) (bool, error) {
+	if db.dialect.engine != Postgres || db.tx != nil {
+		err := db.InTx(ctx, func(tx *DB) error {
+			if err := tx.CreateFinanceTransactions(ctx, t); err != nil {
+				return err
+			}
+			ok, err := tx.MoveFinanceAccount(ctx, t.BusinessID, t.Account.ID, t.Amount, []time.Time{t.Timestamp}, 1)
+			if err == nil && !ok {
+				err = errNotRecorded
+			}
+			return err
+		})
+		if errors.Is(err, errNotRecorded) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	var cat, contact *string
+	if t.Category != nil {
+		cat = &t.Category.ID
+	}
+	if t.Contact != nil {
+		contact = &t.Contact.ID
+	}
+	var inserted, counted int
+	err := db.write().QueryRowContext(ctx, `WITH a AS (UPDATE finance_accounts
+			SET balance = balance + $10, transaction_count = transaction_count + 1
+			WHERE id = $3 AND balance + $10 BETWEEN $15 AND $16 RETURNING id),
+		t AS (INSERT INTO finance_transactions (id, business_id, account_id, category_id, contact_id, operator_id,
+				payment_id, linked_id, type, amount, amount_text, description, search_key, created_at)
+			SELECT $1, $2, a.id, $4, $5, $6, $7, $8, $9, CAST($10 AS BIGINT), $11, $12, $13, CAST($14 AS BIGINT)
+			FROM a RETURNING 1),
+		h AS (INSERT INTO finance_transaction_hours (account_id, business_id, hour, transaction_count)
+			SELECT a.id, $2, CAST($17 AS BIGINT), 1 FROM a
+			ON CONFLICT (account_id, hour) DO UPDATE
+				SET transaction_count = finance_transaction_hours.transaction_count + excluded.transaction_count
+			RETURNING 1)
+		SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM h)`,
+		t.ID, t.BusinessID, t.Account.ID, nullString(cat), nullString(contact), t.Operator.ID, nullString(t.PaymentID),
+		nullString(t.LinkedID), string(t.Type), int64(t.Amount), FinanceAmountText(t.Amount), t.Description,
+		business.Fold(t.Description), micros(t.Timestamp), -int64(money.Limit), int64(money.Limit),
+		FinanceHour(t.Timestamp)).Scan(&inserted, &counted)
+	if err != nil {
+		return false, fmt.Errorf("record transaction: %w", translate(err))
+	}
+	return inserted == 1 && counted == 1, nil
 }
 
 const finTransactionInsertCols = 14
