@@ -132,11 +132,11 @@ type Store interface {
 	// CreateFinanceTransactions inserts transactions together: the legs of a transfer, which
 	// name each other in LinkedID.
 	CreateFinanceTransactions(ctx context.Context, ts ...*Transaction) error
-	// RecordFinanceTransaction inserts t and adds its amount to its account's balance, one to
-	// the account's count and to its count in t's hour, atomically (in a transaction of its own
-	// when the store is not in one). It reports false, having written nothing, when the
-	// balance would leave ±money.Limit or the account is gone.
-	RecordFinanceTransaction(ctx context.Context, t *Transaction) (bool, error)
+	// RecordFinanceTransactions inserts legs (one, or a transfer's two) and applies their
+	// MovesOf to the accounts' balances, counts and hour counts, atomically (in a transaction of
+	// its own when the store is not in one). It reports false, having written nothing, when a
+	// balance would leave ±money.Limit or an account is gone.
+	RecordFinanceTransactions(ctx context.Context, legs ...*Transaction) (bool, error)
 	FinanceTransaction(ctx context.Context, businessID, id string) (*Transaction, error)
 	// DeleteFinanceTransactions deletes those of ids that are the business's and says how
 	// many there were.

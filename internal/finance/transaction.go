@@ -105,8 +105,8 @@ func (s *Service) CreateTransaction(ctx context.Context, a *business.Actor, in T
 	if err != nil {
 		return nil, err
 	}
-	if c.payment == nil && c.typ != Transfer {
-		return s.createSingle(ctx, a, c, in)
+	if c.payment == nil {
+		return s.createUnpaid(ctx, a, c, in)
 	}
 	var out *Transaction
 	err = s.store.FinanceTx(ctx, func(tx Store) error {
@@ -131,25 +131,24 @@ func (s *Service) CreateTransaction(ctx context.Context, a *business.Actor, in T
 	return out, err
 }
 
-// createSingle records a credit or a debit that settles no payment without holding a
-// transaction open around its checks: the references are read first, then the store writes the
-// transaction and moves its account's balance and counts together (RecordFinanceTransaction:
-// one statement on PostgreSQL, so the hot account's row is locked only while it runs and
-// commits).
-func (s *Service) createSingle(ctx context.Context, a *business.Actor, c *checked, in TransactionInput) (*Transaction, error) {
+// createUnpaid records a credit, a debit or a transfer that settles no payment without holding
+// a transaction open around its checks: the references are read first, then the store writes
+// the legs and moves their accounts' balances and counts together (RecordFinanceTransactions:
+// one statement on PostgreSQL, so a hot account's row is locked only while it runs and commits).
+func (s *Service) createUnpaid(ctx context.Context, a *business.Actor, c *checked, in TransactionInput) (*Transaction, error) {
 	accs, err := s.checkRefs(ctx, s.store, a.BusinessID, c, in)
 	if err != nil {
 		return nil, err
 	}
-	t := s.legs(a, c, accs, s.clock.Now())[0]
-	ok, err := s.store.RecordFinanceTransaction(ctx, t)
+	legs := s.legs(a, c, accs, s.clock.Now())
+	ok, err := s.store.RecordFinanceTransactions(ctx, legs...)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, apperr.Field("amount", MsgBalanceRange)
 	}
-	return s.store.FinanceTransaction(ctx, a.BusinessID, t.ID)
+	return s.store.FinanceTransaction(ctx, a.BusinessID, legs[0].ID)
 }
 
 // legs builds the transactions c records: one, or a transfer's two (linked to each other).
@@ -217,25 +216,41 @@ func (s *Service) record(ctx context.Context, tx Store, a *business.Actor, c *ch
 	return out, err
 }
 
-// addBalances adds sign × each leg's amount to its account's stored balance, and sign × its
-// number of legs to the account's stored transaction counts (in all and in the leg's hour),
-// accounts in id order, each account in one MoveFinanceAccount (one statement on PostgreSQL). It reports false when a balance
-// would leave ±money.Limit (S21); the caller then fails, rolling back what it wrote.
-func addBalances(ctx context.Context, tx Store, legs []*Transaction, sign int) (bool, error) {
+// Move is what a set of legs does to one account: Delta to its balance, and one count for each
+// time in At (sign × one, in the hour of each time).
+type Move struct {
+	AccountID string
+	Delta     money.Cents
+	At        []time.Time
+}
+
+// MovesOf groups legs by account, in account id order (the order every writer of several
+// accounts locks them in, so that two cannot deadlock), each leg's amount times sign.
+func MovesOf(legs []*Transaction, sign int) []Move {
 	legs = slices.Clone(legs)
 	slices.SortStableFunc(legs, func(a, b *Transaction) int { return strings.Compare(a.Account.ID, b.Account.ID) })
+	var out []Move
 	for i := 0; i < len(legs); {
-		accID, delta := legs[i].Account.ID, money.Cents(0)
-		var at []time.Time
+		m := Move{AccountID: legs[i].Account.ID}
 		j := i
-		for ; j < len(legs) && legs[j].Account.ID == accID; j++ {
-			delta += money.Cents(sign) * legs[j].Amount
-			at = append(at, legs[j].Timestamp)
+		for ; j < len(legs) && legs[j].Account.ID == m.AccountID; j++ {
+			m.Delta += money.Cents(sign) * legs[j].Amount
+			m.At = append(m.At, legs[j].Timestamp)
 		}
-		if ok, err := tx.MoveFinanceAccount(ctx, legs[i].BusinessID, accID, delta, at, sign); err != nil || !ok {
+		out = append(out, m)
+		i = j
+	}
+	return out
+}
+
+// addBalances applies MovesOf(legs, sign), each account in one MoveFinanceAccount (one
+// statement on PostgreSQL). It reports false when a balance would leave ±money.Limit (S21); the
+// caller then fails, rolling back what it wrote.
+func addBalances(ctx context.Context, tx Store, legs []*Transaction, sign int) (bool, error) {
+	for _, m := range MovesOf(legs, sign) {
+		if ok, err := tx.MoveFinanceAccount(ctx, legs[0].BusinessID, m.AccountID, m.Delta, m.At, sign); err != nil || !ok {
 			return false, err
 		}
-		i = j
 	}
 	return true, nil
 }

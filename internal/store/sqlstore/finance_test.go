@@ -273,7 +273,7 @@ func TestRecordFinanceTransaction(t *testing.T) {
 			return got.Balance, all, inHour
 		}
 		for _, amount := range []money.Cents{5000, -1250} {
-			ok, err := db.RecordFinanceTransaction(ctx, tx(amount, t0))
+			ok, err := db.RecordFinanceTransactions(ctx, tx(amount, t0))
 			if err != nil || !ok {
 				t.Fatalf("record %d: %v, %v", amount, ok, err)
 			}
@@ -282,7 +282,7 @@ func TestRecordFinanceTransaction(t *testing.T) {
 			t.Fatalf("after two records: balance %d, %d transactions, %d in the hour; want 3750, 2, 2", bal, all, inHour)
 		}
 		over := tx(money.Limit, t0)
-		if ok, err := db.RecordFinanceTransaction(ctx, over); err != nil || ok {
+		if ok, err := db.RecordFinanceTransactions(ctx, over); err != nil || ok {
 			t.Fatalf("a record past the limit: %v, %v; want false, nil", ok, err)
 		}
 		if _, err := db.FinanceTransaction(ctx, f.bizA.ID, over.ID); !apperr.IsKind(err, apperr.NotFound) {
@@ -291,9 +291,53 @@ func TestRecordFinanceTransaction(t *testing.T) {
 		if bal, all, inHour := state(); bal != 3750 || all != 2 || inHour != 2 {
 			t.Fatalf("after a refused record: balance %d, %d transactions, %d in the hour; want 3750, 2, 2", bal, all, inHour)
 		}
+		// A transfer's two legs: both accounts move together, or neither when one of them would
+		// leave the bound.
+		dst := &finance.Account{ID: id.New(), BusinessID: f.bizA.ID, Name: "B", IsActive: true, CreatedAt: t0}
+		bizOK(t, db.CreateFinanceAccount(ctx, dst))
+		transfer := func(amount money.Cents) []*finance.Transaction {
+			out, in := tx(-amount, t0), tx(amount, t0)
+			out.Type, in.Type = finance.Transfer, finance.Transfer
+			in.Account = finance.Ref{ID: dst.ID}
+			out.LinkedID, in.LinkedID = &in.ID, &out.ID
+			return []*finance.Transaction{out, in}
+		}
+		if ok, err := db.RecordFinanceTransactions(ctx, transfer(750)...); err != nil || !ok {
+			t.Fatalf("record a transfer: %v, %v", ok, err)
+		}
+		balances := func() (money.Cents, money.Cents) {
+			a, err := db.FinanceAccount(ctx, f.bizA.ID, acc.ID, false)
+			bizOK(t, err)
+			b, err := db.FinanceAccount(ctx, f.bizA.ID, dst.ID, false)
+			bizOK(t, err)
+			return a.Balance, b.Balance
+		}
+		if a, b := balances(); a != 3000 || b != 750 {
+			t.Fatalf("after a transfer of 7.50: balances %d, %d; want 3000, 750", a, b)
+		}
+		// B → A by Limit-1000: B stays within the bound, A would pass it by 20.00.
+		back := transfer(-(money.Limit - 1000))
+		if ok, err := db.RecordFinanceTransactions(ctx, back...); err != nil || ok {
+			t.Fatalf("a transfer one of whose accounts would leave the bound: %v, %v; want false, nil", ok, err)
+		}
+		if a, b := balances(); a != 3000 || b != 750 {
+			t.Fatalf("a refused transfer moved the balances: %d, %d; want 3000, 750", a, b)
+		}
+		for _, l := range back {
+			if _, err := db.FinanceTransaction(ctx, f.bizA.ID, l.ID); !apperr.IsKind(err, apperr.NotFound) {
+				t.Errorf("a leg of the refused transfer was stored: %v", err)
+			}
+		}
+		if ok, err := db.RecordFinanceTransactions(ctx, transfer(-750)...); err != nil || !ok { // B → A, 7.50
+			t.Fatalf("transfer back: %v, %v", ok, err)
+		}
+		if bal, all, inHour := state(); bal != 3750 || all != 6 || inHour != 6 {
+			t.Fatalf("after two transfers: balance %d, %d transactions, %d in the hour; want 3750, 6, 6", bal, all, inHour)
+		}
+
 		// Inside a caller's transaction, rolled back with it.
 		err := db.InTx(ctx, func(in *sqlstore.DB) error {
-			if ok, err := in.RecordFinanceTransaction(ctx, tx(1, t0)); err != nil || !ok {
+			if ok, err := in.RecordFinanceTransactions(ctx, tx(1, t0)); err != nil || !ok {
 				t.Fatalf("record in a transaction: %v, %v", ok, err)
 			}
 			return errRollback
@@ -301,7 +345,7 @@ func TestRecordFinanceTransaction(t *testing.T) {
 		if err != errRollback {
 			t.Fatal(err)
 		}
-		if bal, all, inHour := state(); bal != 3750 || all != 2 || inHour != 2 {
+		if bal, all, inHour := state(); bal != 3750 || all != 6 || inHour != 6 {
 			t.Fatalf("after a rolled-back record: balance %d, %d transactions, %d in the hour", bal, all, inHour)
 		}
 	})

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/bursar/bursar/internal/business"
 	"github.com/bursar/bursar/internal/finance"
@@ -57,7 +56,15 @@ func FinanceAmountText(c money.Cents) string {
 // the caller's). The legs of a transfer name each other in linked_id: the foreign keys are
 // checked at the end of the statement, when both rows exist.
 func (db *DB) CreateFinanceTransactions(ctx context.Context, ts ...*finance.Transaction) error {
-	args := make([]any, 0, finTransactionInsertCols*len(ts))
+	if _, err := db.write().ExecContext(ctx, finTransactionInsert(len(ts)), finTransactionArgs(ts)...); err != nil {
+		return fmt.Errorf("create transaction: %w", translate(err))
+	}
+	return nil
+}
+
+// finTransactionArgs are the INSERT's arguments for ts, finTransactionInsertCols each.
+func finTransactionArgs(ts []*finance.Transaction) []any {
+	args := make([]any, 0, finTransactionInsertCols*len(ts)+16)
 	for _, t := range ts {
 		var cat, contact *string
 		if t.Category != nil {
@@ -70,67 +77,97 @@ func (db *DB) CreateFinanceTransactions(ctx context.Context, ts ...*finance.Tran
 			nullString(t.PaymentID), nullString(t.LinkedID), string(t.Type), int64(t.Amount), FinanceAmountText(t.Amount),
 			t.Description, business.Fold(t.Description), micros(t.Timestamp))
 	}
-	if _, err := db.write().ExecContext(ctx, finTransactionInsert(len(ts)), args...); err != nil {
-		return fmt.Errorf("create transaction: %w", translate(err))
-	}
-	return nil
+	return args
 }
 
-// errNotRecorded rolls back RecordFinanceTransaction's transaction when the balance is refused.
+// errNotRecorded rolls back RecordFinanceTransactions' transaction when a balance is refused.
 var errNotRecorded = errors.New("transaction not recorded")
 
-// RecordFinanceTransaction implements finance.Store. On PostgreSQL, outside a transaction, it is
-// one statement (a data-modifying CTE): the bounded UPDATE of the account, then the INSERT of the
-// transaction and the upsert of the hour's count, both fed by the UPDATE's row, so that nothing
-// is written when it is refused. The hot account's row is then locked for that one statement and
-// its commit, with no round trip in between (issue 6). Elsewhere it is the same statements in one
-// transaction.
-func (db *DB) RecordFinanceTransaction(ctx context.Context, t *finance.Transaction) (bool, error) {
-	if db.dialect.engine != Postgres || db.tx != nil {
+// RecordFinanceTransactions implements finance.Store. On PostgreSQL, outside a transaction, it
+// is one statement (data-modifying CTEs), so a hot account's row is locked for that statement and
+// its commit only, with no round trip in between (issue 6):
+//   - l locks the accounts in id order (LockRows sits above the sort), the order every writer
+//     of several accounts uses, so two transfers between the same accounts cannot deadlock;
+//   - ok checks every new balance against the bound on the locked rows;
+//   - only when ok do the balances and counts change, the legs get inserted and the hours'
+//     counts get upserted; otherwise nothing is written at all.
+//
+// Elsewhere, or when the legs' hours differ, it is the same writes in one transaction.
+func (db *DB) RecordFinanceTransactions(ctx context.Context, legs ...*finance.Transaction) (bool, error) {
+	moves := finance.MovesOf(legs, 1)
+	hour := FinanceHour(legs[0].Timestamp)
+	oneStatement := db.dialect.engine == Postgres && db.tx == nil
+	for _, l := range legs {
+		oneStatement = oneStatement && FinanceHour(l.Timestamp) == hour
+	}
+	if !oneStatement {
 		err := db.InTx(ctx, func(tx *DB) error {
-			if err := tx.CreateFinanceTransactions(ctx, t); err != nil {
+			if err := tx.CreateFinanceTransactions(ctx, legs...); err != nil {
 				return err
 			}
-			ok, err := tx.MoveFinanceAccount(ctx, t.BusinessID, t.Account.ID, t.Amount, []time.Time{t.Timestamp}, 1)
-			if err == nil && !ok {
-				err = errNotRecorded
+			for _, m := range moves {
+				ok, err := tx.MoveFinanceAccount(ctx, legs[0].BusinessID, m.AccountID, m.Delta, m.At, 1)
+				if err == nil && !ok {
+					err = errNotRecorded
+				}
+				if err != nil {
+					return err
+				}
 			}
-			return err
+			return nil
 		})
 		if errors.Is(err, errNotRecorded) {
 			return false, nil
 		}
 		return err == nil, err
 	}
-	var cat, contact *string
-	if t.Category != nil {
-		cat = &t.Category.ID
+	args := finTransactionArgs(legs)
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
 	}
-	if t.Contact != nil {
-		contact = &t.Contact.ID
+	rows := make([]string, len(moves))
+	for k, m := range moves {
+		rows[k] = "(" + arg(m.AccountID) + ", CAST(" + arg(int64(m.Delta)) + " AS BIGINT), CAST(" +
+			arg(len(m.At)) + " AS INT))"
 	}
-	var inserted, counted int
-	err := db.write().QueryRowContext(ctx, `WITH a AS (UPDATE finance_accounts
-			SET balance = balance + $10, transaction_count = transaction_count + 1
-			WHERE id = $3 AND balance + $10 BETWEEN $15 AND $16 RETURNING id),
+	lo, hi, biz, h, n := arg(-int64(money.Limit)), arg(int64(money.Limit)), arg(legs[0].BusinessID), arg(hour), arg(len(moves))
+	legRows := make([]string, len(legs))
+	for k := range legs {
+		c := func(col int) string { return fmt.Sprintf("$%d", k*finTransactionInsertCols+col) }
+		legRows[k] = "(" + strings.Join([]string{c(1), c(2), c(3), c(4), c(5), c(6), c(7), c(8), c(9),
+			"CAST(" + c(10) + " AS BIGINT)", c(11), c(12), c(13), "CAST(" + c(14) + " AS BIGINT)"}, ", ") + ")"
+	}
+	var ok sql.NullBool
+	var moved, inserted, counted int
+	err := db.write().QueryRowContext(ctx, `WITH v (id, delta, cnt) AS (VALUES `+strings.Join(rows, ", ")+`),
+		l AS (SELECT f.id, f.balance FROM finance_accounts f WHERE f.id IN (SELECT id FROM v)
+			ORDER BY f.id FOR NO KEY UPDATE OF f),
+		ok AS (SELECT count(*) = CAST(`+n+` AS INT) AND bool_and(l.balance + v.delta BETWEEN `+lo+` AND `+hi+`) AS ok
+			FROM l JOIN v ON v.id = l.id),
+		a AS (UPDATE finance_accounts f SET balance = f.balance + v.delta,
+				transaction_count = f.transaction_count + v.cnt
+			FROM v WHERE f.id = v.id AND (SELECT ok FROM ok) RETURNING f.id, v.cnt),
 		t AS (INSERT INTO finance_transactions (id, business_id, account_id, category_id, contact_id, operator_id,
 				payment_id, linked_id, type, amount, amount_text, description, search_key, created_at)
-			SELECT $1, $2, a.id, $4, $5, $6, $7, $8, $9, CAST($10 AS BIGINT), $11, $12, $13, CAST($14 AS BIGINT)
-			FROM a RETURNING 1),
+			SELECT * FROM (VALUES `+strings.Join(legRows, ", ")+`) x WHERE (SELECT ok FROM ok) RETURNING 1),
 		h AS (INSERT INTO finance_transaction_hours (account_id, business_id, hour, transaction_count)
-			SELECT a.id, $2, CAST($17 AS BIGINT), 1 FROM a
+			SELECT a.id, `+biz+`, CAST(`+h+` AS BIGINT), a.cnt FROM a
 			ON CONFLICT (account_id, hour) DO UPDATE
 				SET transaction_count = finance_transaction_hours.transaction_count + excluded.transaction_count
 			RETURNING 1)
-		SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM h)`,
-		t.ID, t.BusinessID, t.Account.ID, nullString(cat), nullString(contact), t.Operator.ID, nullString(t.PaymentID),
-		nullString(t.LinkedID), string(t.Type), int64(t.Amount), FinanceAmountText(t.Amount), t.Description,
-		business.Fold(t.Description), micros(t.Timestamp), -int64(money.Limit), int64(money.Limit),
-		FinanceHour(t.Timestamp)).Scan(&inserted, &counted)
+		SELECT (SELECT ok FROM ok), (SELECT count(*) FROM a), (SELECT count(*) FROM t), (SELECT count(*) FROM h)`,
+		args...).Scan(&ok, &moved, &inserted, &counted)
 	if err != nil {
 		return false, fmt.Errorf("record transaction: %w", translate(err))
 	}
-	return inserted == 1 && counted == 1, nil
+	if !ok.Bool {
+		return false, nil
+	}
+	if moved != len(moves) || inserted != len(legs) || counted != len(moves) {
+		return false, fmt.Errorf("record transaction: moved %d accounts, inserted %d rows, counted %d hours", moved, inserted, counted)
+	}
+	return true, nil
 }
 
 const finTransactionInsertCols = 14
