@@ -111,6 +111,7 @@ type server struct {
 	addr   string
 	env    []string
 	cmd    *exec.Cmd
+	dir    string // where the logs go
 	logs   string // path of the current process's log file
 	exited chan struct{}
 	err    error // the process's exit, once exited is closed
@@ -126,7 +127,9 @@ func newServer(t *testing.T, dsn string, env ...string) *server {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	s := &server{t: t, dsn: dsn, addr: addr, env: append([]string{
+	// The logs' folder is made before the cleanup below is registered, so that it is removed
+	// after that cleanup has shown a failed test's log (cleanups run last first).
+	s := &server{t: t, dsn: dsn, addr: addr, dir: t.TempDir(), env: append([]string{
 		"DATABASE_URL=" + dsn, "BURSAR_ADDR=" + addr, "BURSAR_LOG_LEVEL=info",
 		// rate limits off unless a test sets them (later entries win)
 		"BURSAR_RATE_LIMIT_MINUTE=0", "BURSAR_RATE_LIMIT_DAY=0",
@@ -152,7 +155,7 @@ func (s *server) url() string { return "http://" + s.addr }
 func (s *server) start() {
 	s.t.Helper()
 	s.starts++
-	s.logs = filepath.Join(s.t.TempDir(), fmt.Sprintf("bursar-%d.log", s.starts))
+	s.logs = filepath.Join(s.dir, fmt.Sprintf("bursar-%d.log", s.starts))
 	f, err := os.Create(s.logs)
 	if err != nil {
 		s.t.Fatal(err)
@@ -232,6 +235,20 @@ func (s *server) log() string {
 }
 
 func (s *server) dumpLog() {
+	// The errors of every process this server ran (a test may have restarted it since).
+	for i := 1; i <= s.starts; i++ {
+		name := filepath.Join(s.dir, fmt.Sprintf("bursar-%d.log", i))
+		b, _ := os.ReadFile(name)
+		var errs []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.Contains(l, "level=ERROR") && len(errs) < 20 {
+				errs = append(errs, l)
+			}
+		}
+		if len(errs) > 0 {
+			s.t.Logf("errors in %s:\n%s", name, strings.Join(errs, "\n"))
+		}
+	}
 	lines := strings.Split(strings.TrimSpace(s.log()), "\n")
 	if len(lines) > 60 {
 		lines = lines[len(lines)-60:]

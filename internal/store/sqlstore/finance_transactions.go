@@ -83,99 +83,42 @@ func finTransactionArgs(ts []*finance.Transaction) []any {
 // errNotRecorded rolls back RecordFinanceTransactions' transaction when a balance is refused.
 var errNotRecorded = errors.New("transaction not recorded")
 
-// RecordFinanceTransactions implements finance.Store. On PostgreSQL, outside a transaction, it
-// is one statement (data-modifying CTEs), so a hot account's row is locked for that statement and
-// its commit only, with no round trip in between (issue 6). For a transfer's two accounts:
-//   - l locks the accounts in id order (LockRows sits above the sort), the order every writer
-//     of several accounts uses, so two transfers between the same accounts cannot deadlock;
-//   - ok checks every new balance against the bound on the locked rows;
-//   - only when ok do the balances and counts change, the legs get inserted and the hours'
-//     counts get upserted; otherwise nothing is written at all.
-//
-// Elsewhere, or when the legs' hours differ, it is the same writes in one transaction.
+// RecordFinanceTransactions implements finance.Store. A single leg on PostgreSQL, outside a
+// transaction, is one statement (recordOne). A transfer's two legs are the INSERT and each
+// account's MoveFinanceAccount, in id order, in one transaction: one statement that locked both
+// accounts (SELECT … ORDER BY id FOR NO KEY UPDATE) and then updated them deadlocked under the
+// fault suite's mixed load, because the UPDATE, working from the statement's older snapshot,
+// re-locks a row version it already holds and queues behind the row's other waiters.
 func (db *DB) RecordFinanceTransactions(ctx context.Context, legs ...*finance.Transaction) (bool, error) {
-	moves := finance.MovesOf(legs, 1)
-	hour := FinanceHour(legs[0].Timestamp)
-	oneStatement := db.dialect.engine == Postgres && db.tx == nil
-	for _, l := range legs {
-		oneStatement = oneStatement && FinanceHour(l.Timestamp) == hour
+	if len(legs) == 1 && db.dialect.engine == Postgres && db.tx == nil {
+		return db.recordOne(ctx, legs[0], FinanceHour(legs[0].Timestamp))
 	}
-	if !oneStatement {
-		err := db.InTx(ctx, func(tx *DB) error {
-			if err := tx.CreateFinanceTransactions(ctx, legs...); err != nil {
+	err := db.InTx(ctx, func(tx *DB) error {
+		if err := tx.CreateFinanceTransactions(ctx, legs...); err != nil {
+			return err
+		}
+		for _, m := range finance.MovesOf(legs, 1) {
+			ok, err := tx.MoveFinanceAccount(ctx, legs[0].BusinessID, m.AccountID, m.Delta, m.At, 1)
+			if err == nil && !ok {
+				err = errNotRecorded
+			}
+			if err != nil {
 				return err
 			}
-			for _, m := range moves {
-				ok, err := tx.MoveFinanceAccount(ctx, legs[0].BusinessID, m.AccountID, m.Delta, m.At, 1)
-				if err == nil && !ok {
-					err = errNotRecorded
-				}
-				if err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if errors.Is(err, errNotRecorded) {
-			return false, nil
 		}
-		return err == nil, err
-	}
-	if len(legs) == 1 {
-		return db.recordOne(ctx, legs[0], hour)
-	}
-	args := finTransactionArgs(legs)
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	rows := make([]string, len(moves))
-	for k, m := range moves {
-		rows[k] = "(" + arg(m.AccountID) + ", CAST(" + arg(int64(m.Delta)) + " AS BIGINT), CAST(" +
-			arg(len(m.At)) + " AS INT))"
-	}
-	lo, hi, biz, h, n := arg(-int64(money.Limit)), arg(int64(money.Limit)), arg(legs[0].BusinessID), arg(hour), arg(len(moves))
-	legRows := make([]string, len(legs))
-	for k := range legs {
-		c := func(col int) string { return fmt.Sprintf("$%d", k*finTransactionInsertCols+col) }
-		legRows[k] = "(" + strings.Join([]string{c(1), c(2), c(3), c(4), c(5), c(6), c(7), c(8), c(9),
-			"CAST(" + c(10) + " AS BIGINT)", c(11), c(12), c(13), "CAST(" + c(14) + " AS BIGINT)"}, ", ") + ")"
-	}
-	var ok sql.NullBool
-	var moved, inserted, counted int
-	err := db.write().QueryRowContext(ctx, `WITH v (id, delta, cnt) AS (VALUES `+strings.Join(rows, ", ")+`),
-		l AS (SELECT f.id, f.balance FROM finance_accounts f WHERE f.id IN (SELECT id FROM v)
-			ORDER BY f.id FOR NO KEY UPDATE OF f),
-		ok AS (SELECT count(*) = CAST(`+n+` AS INT) AND bool_and(l.balance + v.delta BETWEEN `+lo+` AND `+hi+`) AS ok
-			FROM l JOIN v ON v.id = l.id),
-		a AS (UPDATE finance_accounts f SET balance = f.balance + v.delta,
-				transaction_count = f.transaction_count + v.cnt
-			FROM v WHERE f.id = v.id AND (SELECT ok FROM ok) RETURNING f.id, v.cnt),
-		t AS (INSERT INTO finance_transactions (id, business_id, account_id, category_id, contact_id, operator_id,
-				payment_id, linked_id, type, amount, amount_text, description, search_key, created_at)
-			SELECT * FROM (VALUES `+strings.Join(legRows, ", ")+`) x WHERE (SELECT ok FROM ok) RETURNING 1),
-		h AS (INSERT INTO finance_transaction_hours (account_id, business_id, hour, transaction_count)
-			SELECT a.id, `+biz+`, CAST(`+h+` AS BIGINT), a.cnt FROM a
-			ON CONFLICT (account_id, hour) DO UPDATE
-				SET transaction_count = finance_transaction_hours.transaction_count + excluded.transaction_count
-			RETURNING 1)
-		SELECT (SELECT ok FROM ok), (SELECT count(*) FROM a), (SELECT count(*) FROM t), (SELECT count(*) FROM h)`,
-		args...).Scan(&ok, &moved, &inserted, &counted)
-	if err != nil {
-		return false, fmt.Errorf("record transaction: %w", translate(err))
-	}
-	if !ok.Bool {
+		return nil
+	})
+	if errors.Is(err, errNotRecorded) {
 		return false, nil
 	}
-	if moved != len(moves) || inserted != len(legs) || counted != len(moves) {
-		return false, fmt.Errorf("record transaction: moved %d accounts, inserted %d rows, counted %d hours", moved, inserted, counted)
-	}
-	return true, nil
+	return err == nil, err
 }
 
-// recordOne is RecordFinanceTransactions of one leg on PostgreSQL: with one account there is no
-// lock order to keep, and the bounded UPDATE alone decides (the general statement's locking and
-// checking steps cost a credit 10–25% of its throughput).
+// recordOne is RecordFinanceTransactions of one leg on PostgreSQL, in one statement (data-modifying
+// CTEs): the account's bounded UPDATE, then the INSERT of the transaction and the upsert of its
+// hour's count, both fed by the UPDATE's row, so that nothing is written when the bound refuses
+// it. The hot account's row is locked for that statement and its commit only, with no round trip
+// in between (issue 6).
 func (db *DB) recordOne(ctx context.Context, t *finance.Transaction, hour int64) (bool, error) {
 	var inserted, counted int
 	err := db.write().QueryRowContext(ctx, `WITH a AS (UPDATE finance_accounts
