@@ -94,12 +94,12 @@ func checkTransaction(in TransactionInput) (*checked, error) {
 }
 
 // CreateTransaction records a credit, a debit, or a transfer (both legs), and moves the
-// balances, all in one database transaction; each balance changes last, in one bounded UPDATE
-// that locks its account until the commit (record). Every referenced object
-// must be an active one of the caller's business (defect 2, S22); nothing is written otherwise
-// (defect 10). For a transfer, the answer is the source leg. A credit may settle a receivable
-// and a debit a payable (payment): the payment is locked first and follows the settle rules
-// (S22, billing.Payment.Pay).
+// balances atomically. Every referenced object must be an active one of the caller's business
+// (defect 2, S22); nothing is written otherwise (defect 10). For a transfer, the answer is the
+// source leg. Without a payment the checks read first and the store writes in one step
+// (createUnpaid). A credit may settle a receivable and a debit a payable (payment): then, in
+// one database transaction, the payment is locked first and follows the settle rules (S22,
+// billing.Payment.Pay), and each balance changes last, in one bounded UPDATE (record).
 func (s *Service) CreateTransaction(ctx context.Context, a *business.Actor, in TransactionInput) (*Transaction, error) {
 	c, err := checkTransaction(in)
 	if err != nil {
@@ -111,12 +111,9 @@ func (s *Service) CreateTransaction(ctx context.Context, a *business.Actor, in T
 	var out *Transaction
 	err = s.store.FinanceTx(ctx, func(tx Store) error {
 		f := apperr.Fields{}
-		var p *billing.Payment
-		if c.payment != nil {
-			var err error
-			if p, err = lockPayment(ctx, tx, f, a.BusinessID, c, in.Payment.V); err != nil {
-				return err
-			}
+		p, err := lockPayment(ctx, tx, f, a.BusinessID, c, in.Payment.V)
+		if err != nil {
+			return err
 		}
 		accs, err := s.checkRefs(ctx, tx, a.BusinessID, c, in)
 		if err != nil && !f.Merge(err) {
