@@ -90,8 +90,7 @@ func TestBillingStore(t *testing.T) {
 		if err != nil || settled {
 			t.Fatalf("settled %v %v", settled, err)
 		}
-		acc := &finance.Account{ID: id.New(), BusinessID: f.bizA.ID, Name: "A", IsActive: true, CreatedAt: now}
-		bizOK(t, db.CreateFinanceAccount(ctx, acc))
+		acc := newAccount(t, db, f.bizA.ID, "A", now)
 		bizOK(t, db.CreateFinanceTransactions(ctx, &finance.Transaction{ID: id.New(), BusinessID: f.bizA.ID, Type: finance.Credit,
 			Amount: 100, Description: "d", Account: finance.Ref{ID: acc.ID}, Operator: finance.Ref{ID: f.ownerA.ID},
 			PaymentID: &p.ID, Timestamp: now}))

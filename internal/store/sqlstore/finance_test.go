@@ -21,8 +21,7 @@ func TestFinanceStore(t *testing.T) {
 		ctx := context.Background()
 		f := newBizFixture(t, db)
 		t0 := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
-		acc := &finance.Account{ID: id.New(), BusinessID: f.bizA.ID, Name: "A", IsActive: true, CreatedAt: t0}
-		bizOK(t, db.CreateFinanceAccount(ctx, acc))
+		acc := newAccount(t, db, f.bizA.ID, "A", t0)
 		if _, err := db.FinanceAccount(ctx, f.bizB.ID, acc.ID, false); !apperr.IsKind(err, apperr.NotFound) {
 			t.Fatalf("account through another business: %v", err)
 		}
@@ -90,8 +89,7 @@ func TestFinanceAccountLock(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := newBizFixture(t, db)
-		acc := &finance.Account{ID: id.New(), BusinessID: f.bizA.ID, Name: "A", IsActive: true, CreatedAt: time.Now()}
-		bizOK(t, db.CreateFinanceAccount(ctx, acc))
+		acc := newAccount(t, db, f.bizA.ID, "A", time.Now())
 		locked, release := make(chan struct{}), make(chan struct{})
 		done := make(chan error, 1)
 		go func() {
@@ -150,8 +148,7 @@ func TestFinanceSpanCounts(t *testing.T) {
 		t0 := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 		var accs []*finance.Account
 		for _, biz := range []string{f.bizA.ID, f.bizA.ID, f.bizB.ID} {
-			acc := &finance.Account{ID: id.New(), BusinessID: biz, Name: "A" + id.New(), IsActive: true, CreatedAt: t0}
-			bizOK(t, db.CreateFinanceAccount(ctx, acc))
+			acc := newAccount(t, db, biz, "A"+id.New(), t0)
 			accs = append(accs, acc)
 		}
 		rng := rand.New(rand.NewPCG(5, 6))
@@ -212,8 +209,7 @@ func TestMoveFinanceAccount(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := newBizFixture(t, db)
-		acc := &finance.Account{ID: id.New(), BusinessID: f.bizA.ID, Name: "A", IsActive: true, CreatedAt: time.Now()}
-		bizOK(t, db.CreateFinanceAccount(ctx, acc))
+		acc := newAccount(t, db, f.bizA.ID, "A", time.Now())
 		at := time.Date(2026, 3, 1, 10, 15, 0, 0, time.UTC)
 		state := func() (balance, count, hour int64) {
 			r := db.Reader()
@@ -254,8 +250,7 @@ func TestRecordFinanceTransaction(t *testing.T) {
 		ctx := context.Background()
 		f := newBizFixture(t, db)
 		t0 := time.Date(2025, 6, 1, 12, 30, 0, 0, time.UTC)
-		acc := &finance.Account{ID: id.New(), BusinessID: f.bizA.ID, Name: "A", IsActive: true, CreatedAt: t0}
-		bizOK(t, db.CreateFinanceAccount(ctx, acc))
+		acc := newAccount(t, db, f.bizA.ID, "A", t0)
 		tx := func(amount money.Cents, at time.Time) *finance.Transaction {
 			return &finance.Transaction{ID: id.New(), BusinessID: f.bizA.ID, Type: finance.Credit, Amount: amount,
 				Description: "rec", Account: finance.Ref{ID: acc.ID}, Operator: finance.Ref{ID: f.ownerA.ID}, Timestamp: at}
@@ -293,8 +288,7 @@ func TestRecordFinanceTransaction(t *testing.T) {
 		}
 		// A transfer's two legs: both accounts move together, or neither when one of them would
 		// leave the bound.
-		dst := &finance.Account{ID: id.New(), BusinessID: f.bizA.ID, Name: "B", IsActive: true, CreatedAt: t0}
-		bizOK(t, db.CreateFinanceAccount(ctx, dst))
+		dst := newAccount(t, db, f.bizA.ID, "B", t0)
 		transfer := func(amount money.Cents) []*finance.Transaction {
 			out, in := tx(-amount, t0), tx(amount, t0)
 			out.Type, in.Type = finance.Transfer, finance.Transfer
@@ -352,3 +346,11 @@ func TestRecordFinanceTransaction(t *testing.T) {
 }
 
 var errRollback = errors.New("roll back")
+
+// newAccount creates an active account of the business.
+func newAccount(t *testing.T, db *sqlstore.DB, businessID, name string, at time.Time) *finance.Account {
+	t.Helper()
+	acc := &finance.Account{ID: id.New(), BusinessID: businessID, Name: name, IsActive: true, CreatedAt: at}
+	bizOK(t, db.CreateFinanceAccount(context.Background(), acc))
+	return acc
+}
