@@ -134,9 +134,10 @@ type Store interface {
 	CreateFinanceTransactions(ctx context.Context, ts ...*Transaction) error
 	// RecordFinanceTransactions inserts legs (one, or a transfer's two) and applies their
 	// MovesOf to the accounts' balances, counts and hour counts, atomically (in a transaction of
-	// its own when the store is not in one). It reports false, having written nothing, when a
-	// balance would leave ±money.Limit or an account is gone.
-	RecordFinanceTransactions(ctx context.Context, legs ...*Transaction) (bool, error)
+	// its own when the store is not in one), and returns the first leg as stored, read in the
+	// same statement or transaction. It returns nil, having written nothing, when a balance
+	// would leave ±money.Limit or an account is gone.
+	RecordFinanceTransactions(ctx context.Context, legs ...*Transaction) (*Transaction, error)
 	FinanceTransaction(ctx context.Context, businessID, id string) (*Transaction, error)
 	// DeleteFinanceTransactions deletes those of ids that are the business's and says how
 	// many there were.

@@ -138,14 +138,11 @@ func (s *Service) createUnpaid(ctx context.Context, a *business.Actor, c *checke
 		return nil, err
 	}
 	legs := s.legs(a, c, accs, s.clock.Now())
-	ok, err := s.store.RecordFinanceTransactions(ctx, legs...)
-	if err != nil {
-		return nil, err
+	t, err := s.store.RecordFinanceTransactions(ctx, legs...)
+	if err == nil && t == nil {
+		err = apperr.Field("amount", MsgBalanceRange)
 	}
-	if !ok {
-		return nil, apperr.Field("amount", MsgBalanceRange)
-	}
-	return s.store.FinanceTransaction(ctx, a.BusinessID, legs[0].ID)
+	return t, err
 }
 
 // legs builds the transactions c records: one, or a transfer's two (linked to each other).

@@ -32,7 +32,7 @@ func bizOK(t *testing.T, err error) {
 
 func bizUser(t *testing.T, db *sqlstore.DB, name string) *auth.User {
 	t.Helper()
-	u := &auth.User{ID: id.New(), Username: &name, Email: name + "@example.com", PasswordHash: "!", IsActive: true,
+	u := &auth.User{ID: id.New(), Username: &name, Email: name + "@example.com", Name: "User " + name, PasswordHash: "!", IsActive: true,
 		IsStaff: true, CreatedAt: time.Now()}
 	bizOK(t, db.CreateUser(context.Background(), u))
 	return u

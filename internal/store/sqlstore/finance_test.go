@@ -268,17 +268,24 @@ func TestRecordFinanceTransaction(t *testing.T) {
 			return got.Balance, all, inHour
 		}
 		for _, amount := range []money.Cents{5000, -1250} {
-			ok, err := db.RecordFinanceTransactions(ctx, tx(amount, t0))
-			if err != nil || !ok {
-				t.Fatalf("record %d: %v, %v", amount, ok, err)
+			in := tx(amount, t0)
+			got, err := db.RecordFinanceTransactions(ctx, in)
+			if err != nil || got == nil {
+				t.Fatalf("record %d: %v, %v", amount, got, err)
+			}
+			// The stored row comes back with the names it refers to: the create's answer,
+			// which a concurrent delete can no longer turn into a 404.
+			if got.ID != in.ID || got.Amount != amount || got.Account.Name != "A" || got.Operator.Name != "User alice" ||
+				!got.Timestamp.Equal(t0) {
+				t.Fatalf("record %d returned %+v", amount, got)
 			}
 		}
 		if bal, all, inHour := state(); bal != 3750 || all != 2 || inHour != 2 {
 			t.Fatalf("after two records: balance %d, %d transactions, %d in the hour; want 3750, 2, 2", bal, all, inHour)
 		}
 		over := tx(money.Limit, t0)
-		if ok, err := db.RecordFinanceTransactions(ctx, over); err != nil || ok {
-			t.Fatalf("a record past the limit: %v, %v; want false, nil", ok, err)
+		if got, err := db.RecordFinanceTransactions(ctx, over); err != nil || got != nil {
+			t.Fatalf("a record past the limit: %v, %v; want nil, nil", got, err)
 		}
 		if _, err := db.FinanceTransaction(ctx, f.bizA.ID, over.ID); !apperr.IsKind(err, apperr.NotFound) {
 			t.Errorf("the refused transaction was stored: %v", err)
@@ -296,8 +303,13 @@ func TestRecordFinanceTransaction(t *testing.T) {
 			out.LinkedID, in.LinkedID = &in.ID, &out.ID
 			return []*finance.Transaction{out, in}
 		}
-		if ok, err := db.RecordFinanceTransactions(ctx, transfer(750)...); err != nil || !ok {
-			t.Fatalf("record a transfer: %v, %v", ok, err)
+		legs := transfer(750)
+		got, err := db.RecordFinanceTransactions(ctx, legs...)
+		if err != nil || got == nil {
+			t.Fatalf("record a transfer: %v, %v", got, err)
+		}
+		if got.ID != legs[0].ID || got.Amount != -750 || got.LinkedID == nil || *got.LinkedID != legs[1].ID {
+			t.Fatalf("a transfer returned %+v; want its sending leg, linked to the other", got)
 		}
 		balances := func() (money.Cents, money.Cents) {
 			a, err := db.FinanceAccount(ctx, f.bizA.ID, acc.ID, false)
@@ -311,8 +323,8 @@ func TestRecordFinanceTransaction(t *testing.T) {
 		}
 		// B → A by Limit-1000: B stays within the bound, A would pass it by 20.00.
 		back := transfer(-(money.Limit - 1000))
-		if ok, err := db.RecordFinanceTransactions(ctx, back...); err != nil || ok {
-			t.Fatalf("a transfer one of whose accounts would leave the bound: %v, %v; want false, nil", ok, err)
+		if got, err := db.RecordFinanceTransactions(ctx, back...); err != nil || got != nil {
+			t.Fatalf("a transfer one of whose accounts would leave the bound: %v, %v; want nil, nil", got, err)
 		}
 		if a, b := balances(); a != 3000 || b != 750 {
 			t.Fatalf("a refused transfer moved the balances: %d, %d; want 3000, 750", a, b)
@@ -322,17 +334,17 @@ func TestRecordFinanceTransaction(t *testing.T) {
 				t.Errorf("a leg of the refused transfer was stored: %v", err)
 			}
 		}
-		if ok, err := db.RecordFinanceTransactions(ctx, transfer(-750)...); err != nil || !ok { // B → A, 7.50
-			t.Fatalf("transfer back: %v, %v", ok, err)
+		if got, err := db.RecordFinanceTransactions(ctx, transfer(-750)...); err != nil || got == nil { // B → A, 7.50
+			t.Fatalf("transfer back: %v, %v", got, err)
 		}
 		if bal, all, inHour := state(); bal != 3750 || all != 6 || inHour != 6 {
 			t.Fatalf("after two transfers: balance %d, %d transactions, %d in the hour; want 3750, 6, 6", bal, all, inHour)
 		}
 
 		// Inside a caller's transaction, rolled back with it.
-		err := db.InTx(ctx, func(in *sqlstore.DB) error {
-			if ok, err := in.RecordFinanceTransactions(ctx, tx(1, t0)); err != nil || !ok {
-				t.Fatalf("record in a transaction: %v, %v", ok, err)
+		err = db.InTx(ctx, func(in *sqlstore.DB) error {
+			if got, err := in.RecordFinanceTransactions(ctx, tx(1, t0)); err != nil || got == nil {
+				t.Fatalf("record in a transaction: %v, %v", got, err)
 			}
 			return errRollback
 		})

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/bursar/bursar/internal/apperr"
 	"github.com/bursar/bursar/internal/business"
 	"github.com/bursar/bursar/internal/finance"
 	"github.com/bursar/bursar/internal/money"
@@ -89,10 +90,15 @@ var errNotRecorded = errors.New("transaction not recorded")
 // accounts (SELECT … ORDER BY id FOR NO KEY UPDATE) and then updated them deadlocked under the
 // fault suite's mixed load, because the UPDATE, working from the statement's older snapshot,
 // re-locks a row version it already holds and queues behind the row's other waiters.
-func (db *DB) RecordFinanceTransactions(ctx context.Context, legs ...*finance.Transaction) (bool, error) {
+//
+// The first leg is read back inside the same statement or transaction: read after the commit,
+// a concurrent delete could already have removed it, and a transaction that was recorded would
+// be answered 404 (the invariant simulation caught that).
+func (db *DB) RecordFinanceTransactions(ctx context.Context, legs ...*finance.Transaction) (*finance.Transaction, error) {
 	if len(legs) == 1 && db.dialect.engine == Postgres && db.tx == nil {
 		return db.recordOne(ctx, legs[0], FinanceHour(legs[0].Timestamp))
 	}
+	var out *finance.Transaction
 	err := db.InTx(ctx, func(tx *DB) error {
 		if err := tx.CreateFinanceTransactions(ctx, legs...); err != nil {
 			return err
@@ -106,40 +112,43 @@ func (db *DB) RecordFinanceTransactions(ctx context.Context, legs ...*finance.Tr
 				return err
 			}
 		}
-		return nil
+		var err error
+		out, err = tx.FinanceTransaction(ctx, legs[0].BusinessID, legs[0].ID)
+		return err
 	})
 	if errors.Is(err, errNotRecorded) {
-		return false, nil
+		return nil, nil
 	}
-	return err == nil, err
+	return out, err
 }
 
 // recordOne is RecordFinanceTransactions of one leg on PostgreSQL, in one statement (data-modifying
 // CTEs): the account's bounded UPDATE, then the INSERT of the transaction and the upsert of its
 // hour's count, both fed by the UPDATE's row, so that nothing is written when the bound refuses
-// it. The hot account's row is locked for that statement and its commit only, with no round trip
-// in between (issue 6).
-func (db *DB) recordOne(ctx context.Context, t *finance.Transaction, hour int64) (bool, error) {
-	var inserted, counted int
-	err := db.write().QueryRowContext(ctx, `WITH a AS (UPDATE finance_accounts
+// it; the statement returns the inserted row with the names it refers to. The hot account's row
+// is locked for that statement and its commit only, with no round trip in between (issue 6).
+func (db *DB) recordOne(ctx context.Context, t *finance.Transaction, hour int64) (*finance.Transaction, error) {
+	out, err := scanFinTransaction(db.write().QueryRowContext(ctx, `WITH a AS (UPDATE finance_accounts
 			SET balance = balance + $10, transaction_count = transaction_count + 1
-			WHERE id = $3 AND balance + $10 BETWEEN $15 AND $16 RETURNING id),
+			WHERE id = $3 AND balance + $10 BETWEEN $15 AND $16 RETURNING id, name),
 		t AS (INSERT INTO finance_transactions (id, business_id, account_id, category_id, contact_id, operator_id,
 				payment_id, linked_id, type, amount, amount_text, description, search_key, created_at)
 			SELECT $1, $2, a.id, $4, $5, $6, $7, $8, $9, CAST($10 AS BIGINT), $11, $12, $13, CAST($14 AS BIGINT)
-			FROM a RETURNING 1),
+			FROM a RETURNING *),
 		h AS (INSERT INTO finance_transaction_hours (account_id, business_id, hour, transaction_count)
 			SELECT a.id, $2, CAST($17 AS BIGINT), 1 FROM a
 			ON CONFLICT (account_id, hour) DO UPDATE
 				SET transaction_count = finance_transaction_hours.transaction_count + excluded.transaction_count
 			RETURNING 1)
-		SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM h)`,
-		append(finTransactionArgs([]*finance.Transaction{t}), -int64(money.Limit), int64(money.Limit), hour)...).
-		Scan(&inserted, &counted)
-	if err != nil {
-		return false, fmt.Errorf("record transaction: %w", translate(err))
+		SELECT `+finTransactionColumns+` FROM t`+finTransactionJoins,
+		append(finTransactionArgs([]*finance.Transaction{t}), -int64(money.Limit), int64(money.Limit), hour)...))
+	switch {
+	case apperr.IsKind(err, apperr.NotFound):
+		return nil, nil // the bound refused it: no row written, none returned
+	case err != nil:
+		return nil, fmt.Errorf("record transaction: %w", err)
 	}
-	return inserted == 1 && counted == 1, nil
+	return &out, nil
 }
 
 const finTransactionInsertCols = 14
