@@ -128,11 +128,13 @@ const (
 	Full                      // PUT: required fields must be present; absent optional ones keep
 )
 
-// Store is the persistence the budgets domain needs. Methods that take a userID return only
-// what that user can see (tenancy in SQL) and a NotFound *apperr.Error otherwise.
 // ErrTotalsLimit is the store's refusal of a cash flow that would take a budget's incomes or
 // expenses beyond ±money.Limit (conventions S21).
 var ErrTotalsLimit = errors.New("budgets: a budget total would leave the money limit")
+
+// ErrNoSuchCategory is the store's refusal of a cash flow whose category no longer exists: one
+// deleted after the service checked it, before the write.
+var ErrNoSuchCategory = errors.New("budgets: the cash flow's category does not exist")
 
 // DetailRecord is what the store reads for a budget's detail: the budget, its creator, its shares
 // (newest first) and its stored totals (Total left to the domain).
@@ -143,6 +145,8 @@ type DetailRecord struct {
 	Totals  Totals
 }
 
+// Store is the persistence the budgets domain needs. Methods that take a userID return only
+// what that user can see (tenancy in SQL) and a NotFound *apperr.Error otherwise.
 type Store interface {
 	// BudgetsTx runs fn in one write transaction with a Store bound to it.
 	BudgetsTx(ctx context.Context, fn func(tx Store) error) error
@@ -185,7 +189,8 @@ type Store interface {
 	ListCategories(ctx context.Context, userID, budgetID string, p Page) ([]Category, int, error)
 
 	// CreateCashFlow inserts f and adds it to its budget's totals, or returns ErrTotalsLimit and
-	// writes nothing when a total would leave ±money.Limit.
+	// writes nothing when a total would leave ±money.Limit. Both it and UpdateCashFlow return
+	// ErrNoSuchCategory, writing nothing, when f's category is gone.
 	CreateCashFlow(ctx context.Context, f *CashFlow) error
 	UpdateCashFlow(ctx context.Context, f *CashFlow) error
 	DeleteCashFlow(ctx context.Context, id string) error

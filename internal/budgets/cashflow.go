@@ -100,14 +100,22 @@ func (s *Service) CreateCashFlow(ctx context.Context, userID string, in CashFlow
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	err := s.store.CreateCashFlow(ctx, cf)
-	if errors.Is(err, ErrTotalsLimit) {
-		return nil, apperr.Field("amount", MsgAmountTotal)
-	}
-	if err != nil {
+	if err := storeFlowErr(s.store.CreateCashFlow(ctx, cf)); err != nil {
 		return nil, err
 	}
 	return cf, nil
+}
+
+// storeFlowErr turns the store's refusals of a cash flow's write into the field errors a client
+// sees.
+func storeFlowErr(err error) error {
+	switch {
+	case errors.Is(err, ErrTotalsLimit):
+		return apperr.Field("amount", MsgAmountTotal)
+	case errors.Is(err, ErrNoSuchCategory):
+		return apperr.Field("category", MsgNoSuchCategory)
+	}
+	return err
 }
 
 // checkFlow finishes validation inside the write transaction, with the budget locked: the
@@ -185,7 +193,7 @@ func (s *Service) UpdateCashFlow(ctx context.Context, userID, flowID string, in 
 		if err := s.checkFlow(ctx, tx, f, cf, v); err != nil {
 			return err
 		}
-		if err := tx.UpdateCashFlow(ctx, cf); err != nil {
+		if err := storeFlowErr(tx.UpdateCashFlow(ctx, cf)); err != nil {
 			return err
 		}
 		out = cf

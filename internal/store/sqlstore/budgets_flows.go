@@ -102,7 +102,8 @@ func scanFlow(sc budgetRow, extra ...any) (budgets.CashFlow, error) {
 }
 
 // CreateCashFlow inserts f and adds it to its budget's totals and count, unless a total would
-// leave ±money.Limit (budgets.ErrTotalsLimit, nothing written). On PostgreSQL it is one
+// leave ±money.Limit (budgets.ErrTotalsLimit, nothing written) or its category is gone
+// (budgets.ErrNoSuchCategory). On PostgreSQL it is one
 // statement: the budget's row is locked only by its bounded UPDATE, for one round trip and the
 // commit, so concurrent creations in one budget queue for less time (issue 6). On SQLite, whose
 // one writer serialises anyway, it is the UPDATE and the INSERT in one transaction.
@@ -120,7 +121,7 @@ func (db *DB) CreateCashFlow(ctx context.Context, f *budgets.CashFlow) error {
 				SELECT $1, u.id, $3, $4, $5, CAST($6 AS BIGINT), CAST($7 AS SMALLINT), CAST($8 AS BIGINT) FROM u RETURNING 1)
 			SELECT count(*) FROM i`, args...).Scan(&n)
 		if err != nil {
-			return fmt.Errorf("create cash flow: %w", translate(err))
+			return fmt.Errorf("create cash flow: %w", flowErr(err))
 		}
 	} else {
 		err := db.InTx(ctx, func(tx *DB) error {
@@ -134,7 +135,7 @@ func (db *DB) CreateCashFlow(ctx context.Context, f *budgets.CashFlow) error {
 			_, err = tx.write().ExecContext(ctx, `INSERT INTO cash_flows (id, budget_id, category_id, name, description,
 				amount, type, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, args[:8]...)
 			if err != nil {
-				return fmt.Errorf("create cash flow: %w", translate(err))
+				return fmt.Errorf("create cash flow: %w", flowErr(err))
 			}
 			return nil
 		})
@@ -152,6 +153,16 @@ func (db *DB) CreateCashFlow(ctx context.Context, f *budgets.CashFlow) error {
 		return fmt.Errorf("budget %s: %w", f.BudgetID, translate(err))
 	}
 	return budgets.ErrTotalsLimit
+}
+
+// flowErr translates an error writing a cash flow. Its budget cannot be the missing reference
+// (the write holds the budget's row, or never runs without it), so a foreign-key violation means
+// its category was deleted after the service checked it.
+func flowErr(err error) error {
+	if foreignKeyViolation(err) {
+		return budgets.ErrNoSuchCategory
+	}
+	return translate(err)
 }
 
 // flowSums is what a cash flow of type t and amount adds to a budget's incomes and expenses.
@@ -195,7 +206,7 @@ func (db *DB) UpdateCashFlow(ctx context.Context, f *budgets.CashFlow) error {
 			amount = $5, type = $6 WHERE id = $1`,
 			f.ID, nullString(f.CategoryID), f.Name, f.Description, int64(f.Amount), int(f.Type))
 		if err != nil {
-			return fmt.Errorf("update cash flow: %w", translate(err))
+			return fmt.Errorf("update cash flow: %w", flowErr(err))
 		}
 		if oldType == f.Type && oldAmount == f.Amount {
 			return nil

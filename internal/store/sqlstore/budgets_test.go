@@ -286,6 +286,26 @@ func TestCategoriesAndCashFlowsStore(t *testing.T) {
 		if got2.CategoryID != nil {
 			t.Errorf("category = %s after delete, want NULL", *got2.CategoryID)
 		}
+		// A write naming the deleted category (one the service checked before another request
+		// deleted it) is refused with ErrNoSuchCategory, not a database error, and writes nothing.
+		before, err := db.BudgetTotals(ctx, f.budget.ID, "")
+		check(t, err)
+		late := &budgets.CashFlow{ID: id.New(), BudgetID: f.budget.ID, CategoryID: &c.ID, Name: "Late", Amount: 5,
+			Type: budgets.Income, CreatedAt: now}
+		if err := db.CreateCashFlow(ctx, late); !errors.Is(err, budgets.ErrNoSuchCategory) {
+			t.Errorf("a cash flow in a deleted category: %v, want ErrNoSuchCategory", err)
+		}
+		if _, _, err := db.VisibleCashFlow(ctx, late.ID, f.alice.ID); !apperr.IsKind(err, apperr.NotFound) {
+			t.Errorf("the refused cash flow was stored: %v", err)
+		}
+		moved := *got2
+		moved.CategoryID, moved.Amount = &c.ID, 7
+		if err := db.UpdateCashFlow(ctx, &moved); !errors.Is(err, budgets.ErrNoSuchCategory) {
+			t.Errorf("a cash flow moved into a deleted category: %v, want ErrNoSuchCategory", err)
+		}
+		if after, err := db.BudgetTotals(ctx, f.budget.ID, ""); err != nil || after != before {
+			t.Errorf("totals after refused writes = %+v, %v; want %+v", after, err, before)
+		}
 		items, n, err := db.ListCashFlows(ctx, f.eve.ID, "", budgets.Page{Limit: 50})
 		check(t, err)
 		if n != 0 || len(items) != 0 {

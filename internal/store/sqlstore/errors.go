@@ -80,6 +80,15 @@ func translate(err error) error {
 	return &apperr.Error{Kind: apperr.Conflict, Message: "A conflicting object already exists.", Err: err}
 }
 
+// foreignKeyViolation reports whether err is a write refused for referring to a row that does not
+// exist (PostgreSQL 23503; SQLite's foreign-key constraint).
+func foreignKeyViolation(err error) bool {
+	var pg *pgconn.PgError
+	var lite *sqlite.Error
+	return errors.As(err, &pg) && pg.Code == "23503" ||
+		errors.As(err, &lite) && lite.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
 // Unavailable reports whether err means the database could not be reached or dropped the
 // connection (it is down, restarting, or refusing connections), as opposed to a query the
 // database rejected: such a request is answered 503 and may be retried (issue 7).
