@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"flag"
+	"fmt"
 	"io"
 
 	"github.com/bursar/bursar/internal/bench"
@@ -14,4 +16,34 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	return bench.Run(ctx, cfg, stdout, stderr)
+}
+
+// runBenchCeiling serves the bare-stack ceiling of the read scenarios (bench.ServeCeiling) over a
+// Bursar database, for `bursar bench --target` to measure beside the product.
+func runBenchCeiling(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bursar bench-ceiling", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg bench.CeilingConfig
+	dbURL := getenv("DATABASE_URL")
+	if dbURL == "" {
+		dbURL = "bursar.db"
+	}
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8081", "address to listen on")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", dbURL, "the measured server's database (env DATABASE_URL)")
+	fs.IntVar(&cfg.PageSize, "page-size", 50, "rows of a page (Bursar's is 50)")
+	fs.StringVar(&cfg.Secret, "secret", getenv("BURSAR_SECRET"), "the measured server's BURSAR_SECRET (unset: the one kept in the database)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: bursar bench-ceiling [flags]\n\n"+
+			"Serves GET /healthz, /cash-flows/?budget= and /finance/transactions over a Bursar database with the\n"+
+			"bare stack (HS256 verify, one indexed statement, encoding/json; no validation, logging, authorization or\n"+
+			"sessions), so that `bursar bench --target` can measure the ceiling beside the product. A measuring\n"+
+			"instrument only: it shows any budget to any signed token.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return bench.ServeCeiling(ctx, cfg, func(addr string) {
+		fmt.Fprintf(stdout, "bursar bench-ceiling: listening on http://%s over %s\n", addr, cfg.DatabaseURL)
+	})
 }

@@ -64,9 +64,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	case "bench":
 		return runBench(ctx, args, getenv, stdout, stderr)
+	case "bench-ceiling":
+		return runBenchCeiling(ctx, args, getenv, stdout, stderr)
 	case "serve", "migrate", "worker":
 	default:
-		return fmt.Errorf("unknown command %q (want serve, worker, migrate, bench or version)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, worker, migrate, bench, bench-ceiling or version)", cmd)
 	}
 	cfg, err := config.Load(args, getenv, stderr)
 	if err != nil {

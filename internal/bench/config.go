@@ -20,6 +20,7 @@ import (
 // Config is what one bench run does.
 type Config struct {
 	URL         string        // base URL of the server under test
+	Target      string        // base URL the scenarios are measured on, when not URL (bursar bench-ceiling)
 	Duration    time.Duration // measured time of each scenario
 	Warmup      time.Duration // unmeasured load before each scenario
 	Connections int           // concurrent connections (one worker each)
@@ -56,6 +57,7 @@ func ParseArgs(args []string, getenv func(string) string, usage io.Writer) (*Con
 	}
 	var scenarios string
 	fs.StringVar(&c.URL, "url", defURL, "base URL of the Bursar server under test (env "+EnvURL+")")
+	fs.StringVar(&c.Target, "target", "", "measure the scenarios on this base URL instead, after preparing through --url: a `bursar bench-ceiling` on the same database")
 	fs.DurationVar(&c.Duration, "duration", 10*time.Second, "measured time of each scenario")
 	fs.DurationVar(&c.Warmup, "warmup", time.Second, "unmeasured load before each scenario")
 	fs.IntVar(&c.Connections, "connections", 16, "concurrent keep-alive connections")
@@ -68,7 +70,7 @@ func ParseArgs(args []string, getenv func(string) string, usage io.Writer) (*Con
 	fs.IntVar(&c.Transactions, "transactions", 1000, "transactions of the business's ledger account (Business scenarios)")
 	fs.StringVar(&c.Direct, "direct", "", "DATABASE_URL of the server's database: insert the cash flows and the ledger's transactions through SQL in batched transactions (fast path for millions of rows), then vacuum and analyze (PostgreSQL) or checkpoint (SQLite) as the database's own maintenance would")
 	fs.IntVar(&c.Batch, "batch", 20000, "rows per transaction of a --direct load")
-	fs.IntVar(&c.ServerPID, "server-pid", 0, "server process to measure (default: found from the listening port when the server is local)")
+	fs.IntVar(&c.ServerPID, "server-pid", 0, "server process to measure, the --target's when set (default: found from the listening port when the server is local)")
 	fs.StringVar(&c.DBProcess, "db-process", "postgres", "command name of the local database server's processes whose CPU to report (\"\": none)")
 	fs.BoolVar(&c.JSON, "json", false, "print the report as JSON")
 	fs.StringVar(&c.Label, "label", "", "label carried into the report, e.g. the database engine")
@@ -99,10 +101,11 @@ func ParseArgs(args []string, getenv func(string) string, usage io.Writer) (*Con
 
 // validate checks the settings ParseArgs cannot check one by one.
 func (c *Config) validate() error {
-	u, err := url.Parse(c.URL)
 	switch {
-	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+	case !httpURL(c.URL):
 		return fmt.Errorf("bench: --url %q: want http://host:port", c.URL)
+	case c.Target != "" && !httpURL(c.Target):
+		return fmt.Errorf("bench: --target %q: want http://host:port", c.Target)
 	case c.Duration <= 0:
 		return errors.New("bench: --duration must be positive")
 	case c.Warmup < 0:
@@ -122,7 +125,7 @@ func (c *Config) validate() error {
 	case c.ServerPID < 0:
 		return errors.New("bench: --server-pid must not be negative")
 	}
-	c.URL = strings.TrimSuffix(c.URL, "/")
+	c.URL, c.Target = strings.TrimSuffix(c.URL, "/"), strings.TrimSuffix(c.Target, "/")
 	seen := map[string]bool{}
 	for _, name := range c.Scenarios {
 		if scenarioByName(name) == nil {
@@ -138,3 +141,17 @@ func (c *Config) validate() error {
 
 // rateLimitsOff is how to start the server under test.
 const rateLimitsOff = "BURSAR_RATE_LIMIT_MINUTE=0 BURSAR_RATE_LIMIT_DAY=0 BURSAR_RATE_LIMIT_AUTH_MINUTE=0 BURSAR_RATE_LIMIT_AUTH_HOUR=0"
+
+// httpURL reports whether s is an absolute http(s) URL with a host.
+func httpURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// measured is the base URL the scenarios are measured on: Target when set, else URL.
+func (c *Config) measured() string {
+	if c.Target != "" {
+		return c.Target
+	}
+	return c.URL
+}

@@ -29,12 +29,13 @@ func TestParseArgsEveryFlag(t *testing.T) {
 	args := []string{"--url", "https://bursar.example.com:8443/", "--duration", "300ms", "--warmup", "0",
 		"--connections", "2", "--timeout", "5s", "--scenarios", " healthz, budgets-list ,", "--users", "3",
 		"--budgets", "4", "--categories", "0", "--cash-flows", "1000000", "--transactions", "7", "--direct", "postgres://db/x",
-		"--batch", "5000", "--server-pid", "42", "--db-process", "", "--json", "--label", "postgres", "--list"}
+		"--batch", "5000", "--server-pid", "42", "--db-process", "", "--json", "--label", "postgres", "--list",
+		"--target", "http://127.0.0.1:8081/"}
 	c, err := ParseArgs(args, noEnv, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Config{URL: "https://bursar.example.com:8443", Duration: 300 * time.Millisecond, Connections: 2,
+	want := &Config{URL: "https://bursar.example.com:8443", Target: "http://127.0.0.1:8081", Duration: 300 * time.Millisecond, Connections: 2,
 		Timeout: 5 * time.Second, Scenarios: []string{"healthz", "budgets-list"}, Users: 3, Budgets: 4,
 		CashFlows: 1000000, Transactions: 7, Direct: "postgres://db/x", Batch: 5000, ServerPID: 42, JSON: true, Label: "postgres",
 		List: true}
@@ -69,6 +70,7 @@ func TestParseArgsRejects(t *testing.T) {
 		{"no scheme", []string{"--url", "localhost:8080"}, "--url"},
 		{"other scheme", []string{"--url", "ftp://x"}, "--url"},
 		{"no host", []string{"--url", "http://"}, "--url"},
+		{"target without scheme", []string{"--target", "localhost:8081"}, "--target"},
 		{"zero duration", []string{"--duration", "0s"}, "--duration"},
 		{"negative warm-up", []string{"--warmup", "-1s"}, "--warmup"},
 		{"no connections", []string{"--connections", "0"}, "--connections"},

@@ -16,7 +16,7 @@ import (
 // with them.
 type Report struct {
 	Label       string    `json:"label,omitempty"`
-	URL         string    `json:"url"`
+	URL         string    `json:"url"` // the server measured (--target when set)
 	StartedAt   time.Time `json:"started_at"`
 	Connections int       `json:"connections"`
 	DurationS   float64   `json:"duration_s"`
@@ -104,7 +104,7 @@ func newResult(name string, s *sample, elapsed time.Duration) Result {
 func (r *runner) newReport(skipped []Skipped) *Report {
 	c := r.cfg
 	rep := &Report{
-		Label: c.Label, URL: c.URL, StartedAt: time.Now().UTC().Truncate(time.Second), Connections: c.Connections,
+		Label: c.Label, URL: c.measured(), StartedAt: time.Now().UTC().Truncate(time.Second), Connections: c.Connections,
 		DurationS: c.Duration.Seconds(), WarmupS: c.Warmup.Seconds(), Machine: machine(r.procRoot),
 		Data: DataInfo{RunID: r.data.RunID, Users: len(r.data.Users), BudgetsPerUser: budgetsPerUser(r.data),
 			HotCategories: len(r.data.Categories), HotCashFlows: r.data.Flows.Count,

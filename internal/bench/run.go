@@ -80,6 +80,18 @@ func Execute(ctx context.Context, cfg *Config, status io.Writer) (*Report, error
 	if err := r.prepare(ctx, selected); err != nil {
 		return nil, err
 	}
+	if cfg.Target != "" {
+		// Measure another server on the data just prepared (bursar bench-ceiling, or another
+		// instance on the same database): its process, not the preparing one's.
+		r.c.base = cfg.measured()
+		if err := r.c.call(ctx, "GET", "/healthz", "", nil, nil); err != nil {
+			return nil, fmt.Errorf("bench: the target %s does not answer: %w", cfg.Target, err)
+		}
+		if pid, err = r.serverPID(); err != nil {
+			return nil, err
+		}
+		note("bench: measuring %s on the data prepared through %s", cfg.Target, cfg.URL)
+	}
 	rep := r.newReport(skipped)
 	rep.ServerPID = pid
 	for _, sc := range selected {
@@ -241,7 +253,7 @@ func (r *runner) serverPID() (int, error) {
 		}
 		return pid, nil
 	}
-	u, err := url.Parse(r.cfg.URL)
+	u, err := url.Parse(r.cfg.measured())
 	if err != nil || !isLocalHost(u.Hostname()) {
 		return 0, nil
 	}

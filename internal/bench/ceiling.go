@@ -1,0 +1,253 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/bursar/bursar/internal/money"
+	"github.com/bursar/bursar/internal/store/sqlstore"
+)
+
+// The ceiling server (`bursar bench-ceiling`) answers the read scenarios' routes over a Bursar
+// database with the bare stack the targets of issue 6 were set against: net/http, an HS256
+// verify of the bearer token, one indexed statement per page (two for the transactions: the
+// business of the caller, then the page), and encoding/json, with no validation, logging,
+// authorization, sessions, rate limits or middleware. `bursar bench --target` measures it on the
+// very data set, database and machine the product was measured on, so the two figures compare:
+// what the stack itself can do bounds what Bursar can do.
+//
+// It is a measuring instrument, not a server to deploy: it trusts any token the secret signed
+// and shows any budget to anyone.
+
+// CeilingConfig is what the ceiling server serves.
+type CeilingConfig struct {
+	Addr        string // address to listen on
+	DatabaseURL string // the Bursar database the product's bench prepared
+	Secret      string // BURSAR_SECRET of the measured server; "" reads the one kept in the database
+	PageSize    int    // rows of a page (Bursar's is 50; the targets' prototype measured 20)
+}
+
+// ServeCeiling runs the ceiling server until ctx ends. ready, when not nil, receives the
+// listening address.
+func ServeCeiling(ctx context.Context, cfg CeilingConfig, ready func(addr string)) error {
+	db, err := sqlstore.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	secret := []byte(cfg.Secret)
+	if cfg.Secret == "" {
+		var s string
+		err := db.Reader().QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'jwt_secret'`).Scan(&s)
+		if err != nil {
+			return fmt.Errorf("bench-ceiling: the database holds no signing secret (start bursar serve on it once, or set BURSAR_SECRET): %w", err)
+		}
+		secret = []byte(s)
+	}
+	if cfg.PageSize < 1 {
+		cfg.PageSize = 50
+	}
+	c := &ceiling{db: db.Reader(), secret: secret, page: pageFor(db.Engine()), size: cfg.PageSize}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}`))
+	})
+	mux.HandleFunc("GET /cash-flows/", c.cashFlows)
+	mux.HandleFunc("GET /finance/transactions", c.transactions)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+type ceiling struct {
+	db     *sql.DB
+	secret []byte
+	page   string // the LIMIT placeholder's cast for the engine
+	size   int    // rows of a page
+}
+
+func pageFor(e sqlstore.Engine) string {
+	if e == sqlstore.Postgres {
+		return "CAST($2 AS BIGINT)"
+	}
+	return "$2"
+}
+
+// user verifies the bearer token (HS256, expiry) and returns its user_id; "" answers 401.
+func (c *ceiling) user(w http.ResponseWriter, r *http.Request) string {
+	var claims struct {
+		UserID string `json:"user_id"`
+		jwt.RegisteredClaims
+	}
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if ok {
+		_, err := jwt.ParseWithClaims(tok, &claims, func(*jwt.Token) (any, error) { return c.secret, nil },
+			jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired())
+		ok = err == nil && claims.UserID != ""
+	}
+	if !ok {
+		http.Error(w, `{"error":"unauthorized"}`, http.StatusUnauthorized)
+		return ""
+	}
+	return claims.UserID
+}
+
+type ceilingFlow struct {
+	ID          string  `json:"id"`
+	Budget      string  `json:"budget"`
+	Category    *string `json:"category"`
+	Name        string  `json:"name"`
+	Description string  `json:"description"`
+	Amount      string  `json:"amount"`
+	Type        int     `json:"type"`
+}
+
+// cashFlows is GET /cash-flows/?budget=: the budget's stored count and its newest cash flows.
+func (c *ceiling) cashFlows(w http.ResponseWriter, r *http.Request) {
+	if c.user(w, r) == "" {
+		return
+	}
+	rows, err := c.db.QueryContext(r.Context(), `SELECT f.id, f.budget_id, f.category_id, f.name, f.description,
+		f.amount, f.type, (SELECT b.cash_flow_count FROM budgets b WHERE b.id = $1)
+		FROM cash_flows f WHERE f.budget_id = $1 ORDER BY f.id DESC LIMIT `+c.page, r.URL.Query().Get("budget"), c.size)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	var out struct {
+		Count   int64         `json:"count"`
+		Results []ceilingFlow `json:"results"`
+	}
+	out.Results = make([]ceilingFlow, 0, c.size)
+	for rows.Next() {
+		var f ceilingFlow
+		var cat sql.NullString
+		var amount int64
+		if err := rows.Scan(&f.ID, &f.Budget, &cat, &f.Name, &f.Description, &amount, &f.Type, &out.Count); err != nil {
+			rows.Close()
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		if cat.Valid {
+			f.Category = &cat.String
+		}
+		f.Amount = money.Cents(amount).String()
+		out.Results = append(out.Results, f)
+	}
+	c.finish(w, rows, &out)
+}
+
+type ceilingRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type ceilingTransaction struct {
+	ID          string      `json:"id"`
+	Type        string      `json:"type"`
+	Amount      string      `json:"amount"`
+	Description string      `json:"description"`
+	Account     ceilingRef  `json:"account"`
+	Category    *ceilingRef `json:"category"`
+	Contact     *ceilingRef `json:"contact"`
+	Operator    ceilingRef  `json:"operator"`
+	Payment     *string     `json:"payment"`
+	Linked      *string     `json:"linked"`
+	Timestamp   string      `json:"timestamp"`
+}
+
+// transactions is GET /finance/transactions: the caller's business, then its newest
+// transactions with the names they refer to and the stored count.
+func (c *ceiling) transactions(w http.ResponseWriter, r *http.Request) {
+	uid := c.user(w, r)
+	if uid == "" {
+		return
+	}
+	var biz string
+	if err := c.db.QueryRowContext(r.Context(), `SELECT business_id FROM owners WHERE user_id = $1`, uid).Scan(&biz); err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	rows, err := c.db.QueryContext(r.Context(), `SELECT t.id, t.type, t.amount, t.description, t.account_id, a.name,
+		t.category_id, c.name, t.contact_id, ct.name, t.operator_id, u.name, t.payment_id, t.linked_id, t.created_at,
+		(SELECT SUM(transaction_count) FROM finance_accounts WHERE business_id = $1)
+		FROM (SELECT * FROM finance_transactions WHERE business_id = $1 ORDER BY created_at DESC, id DESC LIMIT `+c.page+`) t
+		JOIN finance_accounts a ON a.id = t.account_id
+		JOIN users u ON u.id = t.operator_id
+		LEFT JOIN finance_categories c ON c.id = t.category_id
+		LEFT JOIN contacts ct ON ct.id = t.contact_id
+		ORDER BY t.created_at DESC, t.id DESC`, biz, c.size)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	var out struct {
+		Count   int64                `json:"count"`
+		Results []ceilingTransaction `json:"results"`
+	}
+	out.Results = make([]ceilingTransaction, 0, c.size)
+	for rows.Next() {
+		var t ceilingTransaction
+		var catID, catName, ctID, ctName, payment, linked sql.NullString
+		var amount, created int64
+		err := rows.Scan(&t.ID, &t.Type, &amount, &t.Description, &t.Account.ID, &t.Account.Name, &catID, &catName,
+			&ctID, &ctName, &t.Operator.ID, &t.Operator.Name, &payment, &linked, &created, &out.Count)
+		if err != nil {
+			rows.Close()
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		if catID.Valid {
+			t.Category = &ceilingRef{catID.String, catName.String}
+		}
+		if ctID.Valid {
+			t.Contact = &ceilingRef{ctID.String, ctName.String}
+		}
+		if payment.Valid {
+			t.Payment = &payment.String
+		}
+		if linked.Valid {
+			t.Linked = &linked.String
+		}
+		t.Amount, t.Timestamp = money.Cents(amount).String(), stamp(created)
+		out.Results = append(out.Results, t)
+	}
+	c.finish(w, rows, &out)
+}
+
+// finish checks the rows' error and writes v as JSON.
+func (c *ceiling) finish(w http.ResponseWriter, rows *sql.Rows, v any) {
+	if err := rows.Err(); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func stamp(us int64) string { return time.UnixMicro(us).UTC().Format(time.RFC3339Nano) }
