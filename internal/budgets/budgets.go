@@ -195,6 +195,8 @@ type Store interface {
 	UpdateCashFlow(ctx context.Context, f *CashFlow) error
 	DeleteCashFlow(ctx context.Context, id string) error
 	VisibleCashFlow(ctx context.Context, id, userID string) (*CashFlow, Membership, error)
+	// ListCashFlows lists the cash flows of budgetID (every visible budget's when "") the user
+	// can see; a budgetID the user cannot see is NotFound.
 	ListCashFlows(ctx context.Context, userID, budgetID string, p Page) ([]CashFlow, int, error)
 }
 

@@ -159,9 +159,10 @@ func (s *Service) CashFlow(ctx context.Context, userID, flowID string) (*CashFlo
 }
 
 // CashFlows lists the cash flows of budgetID, or of every budget the caller can see when
-// budgetID is "" (conventions S5), newest first.
+// budgetID is "" (conventions S5), newest first. A budget the caller cannot see is 404: the
+// store checks it in the page's own statement, so the hot list is one round trip (issue 6).
 func (s *Service) CashFlows(ctx context.Context, userID, budgetID string, p Page) ([]CashFlow, int, error) {
-	budgetID, err := s.visibleFilter(ctx, userID, "budget", budgetID)
+	budgetID, err := filterID("budget", budgetID)
 	if err != nil {
 		return nil, 0, err
 	}

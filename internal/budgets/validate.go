@@ -170,15 +170,24 @@ func page(p Page) Page {
 // visibleFilter checks an optional budget filter of a list (conventions S5): "" lists all the
 // caller can see; a given id must be well-formed (else 400 under field) and visible (else 404).
 func (s *Service) visibleFilter(ctx context.Context, userID, field, budgetID string) (string, error) {
+	n, err := filterID(field, budgetID)
+	if err != nil || n == "" {
+		return n, err
+	}
+	if _, _, err := s.store.VisibleBudget(ctx, n, userID, false); err != nil {
+		return "", err
+	}
+	return n, nil
+}
+
+// filterID normalises an optional budget filter: "" stays "", a malformed id is 400 under field.
+func filterID(field, budgetID string) (string, error) {
 	if budgetID == "" {
 		return "", nil
 	}
 	n, ok := id.Normalize(budgetID)
 	if !ok {
 		return "", apperr.Field(field, invalidPK(budgetID))
-	}
-	if _, _, err := s.store.VisibleBudget(ctx, n, userID, false); err != nil {
-		return "", err
 	}
 	return n, nil
 }

@@ -246,7 +246,8 @@ func (db *DB) VisibleCashFlow(ctx context.Context, id, userID string) (*budgets.
 
 // ListCashFlows lists the cash flows of the budgets the user can see (of budgetID only, unless
 // ""), newest first, and their count. The count comes from the budgets' stored cash-flow counts,
-// so a budget with a million cash flows costs no scan.
+// so a budget with a million cash flows costs no scan. A budgetID the user cannot see is
+// NotFound, told by the same statement: its page is empty and its count has no row.
 func (db *DB) ListCashFlows(ctx context.Context, userID, budgetID string, p budgets.Page) ([]budgets.CashFlow, int, error) {
 	from := `FROM cash_flows f WHERE f.budget_id IN ` + visibleBudgetIDs
 	count := `SELECT CAST(COALESCE(SUM(b.cash_flow_count), 0) AS BIGINT) FROM budgets b WHERE b.id IN ` + visibleBudgetIDs

@@ -311,6 +311,18 @@ func TestCategoriesAndCashFlowsStore(t *testing.T) {
 		if n != 0 || len(items) != 0 {
 			t.Errorf("stranger lists %d cash flows", n)
 		}
+		// One budget: NotFound for a stranger and for a budget that does not exist, told by the
+		// page's own statement; an empty budget the user sees is an empty page, not NotFound.
+		for _, c := range []struct{ user, budget string }{{f.eve.ID, f.budget.ID}, {f.alice.ID, id.New()}} {
+			if _, _, err := db.ListCashFlows(ctx, c.user, c.budget, budgets.Page{Limit: 50}); !apperr.IsKind(err, apperr.NotFound) {
+				t.Errorf("cash flows of budget %s as %s: %v, want NotFound", c.budget, c.user, err)
+			}
+		}
+		empty := &budgets.Budget{ID: id.New(), CreatorID: f.eve.ID, Name: "Empty", CreatedAt: now}
+		check(t, db.CreateBudget(ctx, empty))
+		if items, n, err := db.ListCashFlows(ctx, f.eve.ID, empty.ID, budgets.Page{Limit: 50}); err != nil || n != 0 || len(items) != 0 {
+			t.Errorf("cash flows of an empty budget: %v, %d, %v; want none, 0, nil", items, n, err)
+		}
 
 		check(t, db.DeleteBudget(ctx, f.budget.ID)) // cascades
 		items, n, err = db.ListCashFlows(ctx, f.alice.ID, "", budgets.Page{Limit: 50})

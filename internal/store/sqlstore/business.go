@@ -89,7 +89,8 @@ func bizPageOf[T any](ctx context.Context, db *DB, count string, countArgs []any
 		countArgs = args
 	}
 	if err := q.QueryRowContext(ctx, count, countArgs...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count: %w", err)
+		// No row: the count's subject (a budget the caller cannot see) does not exist for them.
+		return nil, 0, fmt.Errorf("count: %w", translate(err))
 	}
 	return nil, total, nil
 }
