@@ -48,7 +48,8 @@ func bizMemberArgs(m *business.Member) []any {
 
 // CreateMember inserts a member.
 func (db *DB) CreateMember(ctx context.Context, m *business.Member) error {
-	_, err := db.write().ExecContext(ctx, `INSERT INTO members (id, business_id, credential_id, name, cpf,
+	defer db.authChanged()
+	_, err := db.authExec(ctx, `INSERT INTO members (id, business_id, credential_id, name, cpf,
 		date_of_birth, role, hire_date, salary, phone, email, has_access, is_active, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, bizMemberArgs(m)...)
 	if err != nil {
@@ -59,8 +60,9 @@ func (db *DB) CreateMember(ctx context.Context, m *business.Member) error {
 
 // UpdateMember stores a member's fields and login (not its business or creation time).
 func (db *DB) UpdateMember(ctx context.Context, m *business.Member) error {
+	defer db.authChanged()
 	args := bizMemberArgs(m)
-	_, err := db.write().ExecContext(ctx, `UPDATE members SET credential_id = $3, name = $4, cpf = $5,
+	_, err := db.authExec(ctx, `UPDATE members SET credential_id = $3, name = $4, cpf = $5,
 		date_of_birth = $6, role = $7, hire_date = $8, salary = $9, phone = $10, email = $11, has_access = $12,
 		is_active = $13 WHERE id = $1 AND business_id = $2`, args[:13]...)
 	if err != nil {

@@ -81,6 +81,32 @@ func TestUserAccessStore(t *testing.T) {
 		if _, err := db.UserAccess(ctx, bizUser(t, db, "nobody").ID); !apperr.IsKind(err, apperr.NotFound) {
 			t.Fatalf("nobody: %v", err)
 		}
+
+		// Access is cached (sessioncache.go), and every write that changes it is seen by the
+		// next UserAccess at once: a member's access withdrawn, a business deactivated.
+		member, _, err := db.ListMembers(ctx, f.bizA.ID, business.Page{Limit: 50})
+		bizOK(t, err)
+		if a, err := db.UserAccess(ctx, f.memberUser.ID); err != nil || a.Owner { // cached from here
+			t.Fatalf("member access %+v, %v", a, err)
+		}
+		for _, m := range member {
+			if m.CredentialID != nil && *m.CredentialID == f.memberUser.ID {
+				m.HasAccess = false
+				bizOK(t, db.UpdateMember(ctx, &m))
+			}
+		}
+		if a, err := db.UserAccess(ctx, f.memberUser.ID); !apperr.IsKind(err, apperr.NotFound) {
+			t.Fatalf("a member whose access was withdrawn: %+v, %v; want NotFound", a, err)
+		}
+		if a, err := db.UserAccess(ctx, f.ownerB.ID); err != nil || a.BusinessInactive {
+			t.Fatalf("owner B: %+v, %v", a, err)
+		}
+		off := *f.bizB
+		off.IsActive = false
+		bizOK(t, db.UpdateBusiness(ctx, &off))
+		if a, err := db.UserAccess(ctx, f.ownerB.ID); err != nil || !a.BusinessInactive {
+			t.Fatalf("owner of a deactivated business: %+v, %v; want BusinessInactive", a, err)
+		}
 	})
 }
 

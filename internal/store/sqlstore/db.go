@@ -72,7 +72,7 @@ type pools struct {
 type DB struct {
 	*pools
 	tx *sql.Tx
-	// authWrite is set, inside a transaction, when it wrote users or sessions: the session
+	// authWrite is set, inside a transaction, when it wrote what the session cache keeps: the session
 	// cache is invalidated again once the commit makes the write visible.
 	authWrite *bool
 }
@@ -196,8 +196,8 @@ func (db *DB) Close() error {
 	return err
 }
 
-// authChanged records a write to users or sessions: it invalidates the session cache now and,
-// inside a transaction, again after the commit (InTx).
+// authChanged records a write to users, sessions, owners, members or businesses: it invalidates
+// the session cache now and, inside a transaction, again after the commit (InTx).
 func (db *DB) authChanged() {
 	if db.sessions == nil {
 		return

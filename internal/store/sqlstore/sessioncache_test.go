@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bursar/bursar/internal/apperr"
 	"github.com/bursar/bursar/internal/auth"
+	"github.com/bursar/bursar/internal/business"
 )
 
 func sessionFixture(t *testing.T, db *DB) (*auth.User, *auth.Session) {
@@ -295,4 +297,56 @@ func TestSessionCacheListenerReconnects(t *testing.T) {
 	if _, _, ok := b.sessions.get(s.ID); !ok {
 		t.Fatal("the cache does not fill again after the reconnection")
 	}
+}
+
+// TestAccessCacheAcrossPostgresInstances: both instances cache a member's and an owner's
+// business access; a member's access withdrawn and a business deactivated on one instance reach
+// the other when the notification arrives (the writer sees them at once: TestUserAccessStore).
+func TestAccessCacheAcrossPostgresInstances(t *testing.T) {
+	a, b := openPostgresPair(t)
+	ctx := context.Background()
+	owner, _ := sessionFixture(t, a)
+	now := time.Now()
+	name := "mark"
+	mu := &auth.User{ID: "u2", Username: &name, Email: "m@example.com", PasswordHash: "h", IsActive: true, CreatedAt: now}
+	biz := &business.Business{ID: "b1", LegalName: "L", TradeName: "T", CNPJ: "1", IsActive: true, Timezone: "UTC", CreatedAt: now}
+	member := &business.Member{ID: "m1", BusinessID: biz.ID, CredentialID: &mu.ID, Name: "Mark", Phone: "1",
+		Email: "m@example.com", HasAccess: true, IsActive: true, CreatedAt: now}
+	for _, err := range []error{a.CreateUser(ctx, mu), a.CreateBusiness(ctx, biz),
+		a.CreateOwner(ctx, &business.Owner{ID: "o1", UserID: owner.ID, BusinessID: &biz.ID, CreatedAt: now}),
+		a.CreateMember(ctx, member)} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	cachedOnBoth := func(userID string) {
+		t.Helper()
+		for _, db := range []*DB{a, b} {
+			waitFor(t, "the access to be cached", func() bool {
+				_, err := db.UserAccess(ctx, userID)
+				_, ok := db.sessions.getAccess(userID)
+				return err == nil && ok
+			})
+		}
+	}
+
+	cachedOnBoth(mu.ID)
+	member.HasAccess = false
+	if err := a.UpdateMember(ctx, member); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the other instance to see the access withdrawn", func() bool {
+		_, err := b.UserAccess(ctx, mu.ID)
+		return apperr.IsKind(err, apperr.NotFound)
+	})
+
+	cachedOnBoth(owner.ID)
+	biz.IsActive = false
+	if err := b.UpdateBusiness(ctx, biz); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the other instance to see the business deactivated", func() bool {
+		acc, err := a.UserAccess(ctx, owner.ID)
+		return err == nil && acc.BusinessInactive
+	})
 }

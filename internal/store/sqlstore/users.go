@@ -143,7 +143,8 @@ func (db *DB) RevokeSession(ctx context.Context, sessionID string, at time.Time)
 	return nil
 }
 
-// authExec runs an UPDATE of users or sessions and returns how many rows it changed. On
+// authExec runs an INSERT or UPDATE of users, sessions, owners, members or businesses (what the
+// session cache keeps) and returns how many rows it changed. On
 // PostgreSQL the same statement notifies authChannel, so the notification is sent exactly when
 // the change commits (with the transaction, inside one) and every instance's session cache drops
 // what it knew (sessioncache.go). The caller also calls authChanged, for this process's cache.
