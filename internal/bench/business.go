@@ -275,7 +275,7 @@ func checkSettles(ctx context.Context, e *env) (string, error) {
 				AmountPaid money.Cents `json:"amount_paid"`
 			} `json:"payment"`
 		}
-		if err := e.c.call(ctx, http.MethodGet, "/payables/"+id, d.Owner.Access, nil, &out); err != nil {
+		if err := e.home.call(ctx, http.MethodGet, "/payables/"+id, d.Owner.Access, nil, &out); err != nil {
 			return "", err
 		}
 		n := d.settled[i].Load()
@@ -308,7 +308,7 @@ func checkTransfers(ctx context.Context, e *env) (string, error) {
 				Balance money.Cents `json:"balance"`
 			} `json:"account"`
 		}
-		if err := e.c.call(ctx, http.MethodGet, "/finance/accounts/"+acc, d.Owner.Access, nil, &out); err != nil {
+		if err := e.home.call(ctx, http.MethodGet, "/finance/accounts/"+acc, d.Owner.Access, nil, &out); err != nil {
 			return "", err
 		}
 		got[i] = out.Account.Balance

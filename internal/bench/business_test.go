@@ -44,7 +44,8 @@ func TestCheckTransfers(t *testing.T) {
 			b := &Business{HotA: "A", HotB: "B", Opening: 1000}
 			b.moved[0].Store(tc.a2b)
 			b.moved[1].Store(tc.b2a)
-			e := &env{c: newClient(srv.URL, 1, time.Second), data: &Data{Business: b}}
+			c := newClient(srv.URL, 1, time.Second)
+			e := &env{c: c, home: c, data: &Data{Business: b}}
 			detail, err := checkTransfers(context.Background(), e)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("check = %q, %v; want error %v", detail, err, tc.wantErr)

@@ -41,14 +41,15 @@ func startCeiling(t *testing.T, s *server) string {
 }
 
 // TestCeilingServesWhatBursarServes: bench --target measures the ceiling server on the data the
-// bench prepared through Bursar, without an error; its pages are Bursar's first pages (same rows,
-// same order, same count), so the two figures measure the same work; a bad token is refused.
+// bench prepared through Bursar, without an error, and its transfers lose no update; its pages
+// are Bursar's first pages (same rows, same order, same count), so the two figures measure the
+// same work; a bad token is refused.
 func TestCeilingServesWhatBursarServes(t *testing.T) {
 	s := startServer(t, httpapi.RateLimits{})
 	ceil := startCeiling(t, s)
 	cfg := parse(t, "--url", s.url, "--target", ceil, "--duration", "200ms", "--warmup", "0", "--connections", "2",
 		"--users", "2", "--budgets", "1", "--cash-flows", "60", "--transactions", "55",
-		"--scenarios", "healthz,cash-flows-page,transactions-list")
+		"--scenarios", "healthz,cash-flows-page,transactions-list,create-transaction,transfer")
 	rep, err := bench.Execute(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -59,6 +60,11 @@ func TestCeilingServesWhatBursarServes(t *testing.T) {
 	for _, r := range rep.Scenarios {
 		if r.Requests == 0 || r.Errors != 0 {
 			t.Errorf("%s on the ceiling: %d requests, %d errors", r.Name, r.Requests, r.Errors)
+		}
+		// the transfers' check reads the balances back through Bursar: the ceiling's writes
+		// lost nothing either
+		if r.Name == "transfer" && (r.Check == nil || !r.Check.OK) {
+			t.Errorf("transfer check on the ceiling: %+v", r.Check)
 		}
 	}
 

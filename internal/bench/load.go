@@ -99,7 +99,7 @@ func (r *runner) load(ctx context.Context, sc *Scenario, d time.Duration) (*samp
 // send sends req and reads the whole answer; the first answer of each unexpected status is kept
 // in s as an example.
 func (r *runner) send(req *http.Request, want int, s *sample) (int, error) {
-	res, err := r.c.hc.Do(req)
+	res, err := r.env.c.hc.Do(req)
 	if err != nil {
 		return 0, err
 	}

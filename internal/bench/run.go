@@ -83,8 +83,10 @@ func Execute(ctx context.Context, cfg *Config, status io.Writer) (*Report, error
 	if cfg.Target != "" {
 		// Measure another server on the data just prepared (bursar bench-ceiling, or another
 		// instance on the same database): its process, not the preparing one's.
-		r.c.base = cfg.measured()
-		if err := r.c.call(ctx, "GET", "/healthz", "", nil, nil); err != nil {
+		target := newClient(cfg.Target, cfg.Connections, cfg.Timeout)
+		defer target.close()
+		r.env.c = target
+		if err := target.call(ctx, "GET", "/healthz", "", nil, nil); err != nil {
 			return nil, fmt.Errorf("bench: the target %s does not answer: %w", cfg.Target, err)
 		}
 		if pid, err = r.serverPID(); err != nil {
@@ -189,7 +191,7 @@ func (r *runner) prepare(ctx context.Context, selected []*Scenario) error {
 			return err
 		}
 	}
-	r.env = &env{c: r.c, data: r.data}
+	r.env = &env{c: r.c, home: r.c, data: r.data}
 	return r.env.buildBodies()
 }
 

@@ -45,7 +45,8 @@ type Scenario struct {
 
 // env is what scenarios build their requests from.
 type env struct {
-	c    *client
+	c    *client // the server measured
+	home *client // the server the data was prepared through (the measured one unless --target): checks read back from it
 	data *Data
 	// bodies are prebuilt per worker (JSON), so the load generator spends its time sending.
 	signIn   [][]byte

@@ -91,16 +91,17 @@ var errNotRecorded = errors.New("transaction not recorded")
 // fault suite's mixed load, because the UPDATE, working from the statement's older snapshot,
 // re-locks a row version it already holds and queues behind the row's other waiters.
 //
-// The first leg is read back inside the same statement or transaction: read after the commit,
-// a concurrent delete could already have removed it, and a transaction that was recorded would
-// be answered 404 (the invariant simulation caught that).
+// The first leg is read back inside the same statement or transaction (insertReadBack): read
+// after the commit, a concurrent delete could already have removed it, and a transaction that
+// was recorded would be answered 404 (the invariant simulation caught that).
 func (db *DB) RecordFinanceTransactions(ctx context.Context, legs ...*finance.Transaction) (*finance.Transaction, error) {
 	if len(legs) == 1 && db.dialect.engine == Postgres && db.tx == nil {
 		return db.recordOne(ctx, legs[0], FinanceHour(legs[0].Timestamp))
 	}
 	var out *finance.Transaction
 	err := db.InTx(ctx, func(tx *DB) error {
-		if err := tx.CreateFinanceTransactions(ctx, legs...); err != nil {
+		var err error
+		if out, err = tx.insertReadBack(ctx, legs); err != nil {
 			return err
 		}
 		for _, m := range finance.MovesOf(legs, 1) {
@@ -112,14 +113,32 @@ func (db *DB) RecordFinanceTransactions(ctx context.Context, legs ...*finance.Tr
 				return err
 			}
 		}
-		var err error
-		out, err = tx.FinanceTransaction(ctx, legs[0].BusinessID, legs[0].ID)
-		return err
+		return nil
 	})
 	if errors.Is(err, errNotRecorded) {
 		return nil, nil
 	}
 	return out, err
+}
+
+// insertReadBack inserts legs and reads the first back with the names it refers to, before any
+// account is locked: the accounts' rows are locked from their moves to the commit, and nothing
+// else need wait inside that window. On PostgreSQL it is one statement.
+func (db *DB) insertReadBack(ctx context.Context, legs []*finance.Transaction) (*finance.Transaction, error) {
+	if db.dialect.engine != Postgres {
+		if err := db.CreateFinanceTransactions(ctx, legs...); err != nil {
+			return nil, err
+		}
+		return db.FinanceTransaction(ctx, legs[0].BusinessID, legs[0].ID)
+	}
+	// $1 is the first leg's id (finTransactionArgs).
+	t, err := scanFinTransaction(db.write().QueryRowContext(ctx, `WITH t AS (`+finTransactionInsert(len(legs))+
+		` RETURNING *) SELECT `+finTransactionColumns+` FROM t`+finTransactionJoins+` WHERE t.id = $1`,
+		finTransactionArgs(legs)...))
+	if err != nil {
+		return nil, fmt.Errorf("create transaction: %w", err)
+	}
+	return &t, nil
 }
 
 // recordOne is RecordFinanceTransactions of one leg on PostgreSQL, in one statement (data-modifying
