@@ -247,13 +247,15 @@ func (db *DB) VisibleCashFlow(ctx context.Context, id, userID string) (*budgets.
 // ListCashFlows lists the cash flows of the budgets the user can see (of budgetID only, unless
 // ""), newest first, and their count. The count comes from the budgets' stored cash-flow counts,
 // so a budget with a million cash flows costs no scan. A budgetID the user cannot see is
-// NotFound, told by the same statement: its page is empty and its count has no row.
+// NotFound, told by the same statement: its count is NULL.
 func (db *DB) ListCashFlows(ctx context.Context, userID, budgetID string, p budgets.Page) ([]budgets.CashFlow, int, error) {
 	from := `FROM cash_flows f WHERE f.budget_id IN ` + visibleBudgetIDs
 	count := `SELECT CAST(COALESCE(SUM(b.cash_flow_count), 0) AS BIGINT) FROM budgets b WHERE b.id IN ` + visibleBudgetIDs
 	args := []any{userID}
 	if budgetID != "" {
-		from = `FROM cash_flows f WHERE f.budget_id = $2 AND EXISTS (SELECT 1 FROM budgets b WHERE b.id = $2 AND ` + budgetVisible + `)`
+		// The visibility is checked once, by the count: NULL (no row) when the user cannot
+		// see the budget, and bizPageOf then answers NotFound, whatever rows the page read.
+		from = `FROM cash_flows f WHERE f.budget_id = $2`
 		count = `SELECT b.cash_flow_count FROM budgets b WHERE b.id = $2 AND ` + budgetVisible
 		args = append(args, budgetID)
 	}

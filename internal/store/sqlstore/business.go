@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bursar/bursar/internal/apperr"
 	"github.com/bursar/bursar/internal/business"
 )
 
@@ -69,7 +70,7 @@ func bizPageOf[T any](ctx context.Context, db *DB, count string, countArgs []any
 		return nil, 0, fmt.Errorf("list: %w", err)
 	}
 	defer rows.Close()
-	var out []T
+	out := make([]T, 0, min(limit, 100))
 	var total int
 	row := &countedRow{rows: rows, total: &total}
 	for rows.Next() {
@@ -81,6 +82,9 @@ func bizPageOf[T any](ctx context.Context, db *DB, count string, countArgs []any
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("list: %w", err)
+	}
+	if row.missing {
+		return nil, 0, fmt.Errorf("list: %w", apperr.ErrNotFound())
 	}
 	if len(out) > 0 {
 		return out, total, nil

@@ -40,16 +40,24 @@ func shiftParams(q string, by int) string {
 	return b.String()
 }
 
-// countedRow scans a row of a withCount query: the count into total, the rest into dest.
+// countedRow scans a row of a withCount query: the count into total, the rest into dest. A
+// NULL count (a scalar subquery that found no row: the list's subject, such as a budget the
+// caller cannot see, does not exist for them) sets missing.
 type countedRow struct {
-	rows  *sql.Rows
-	total *int
-	dest  []any
+	rows    *sql.Rows
+	total   *int
+	missing bool
+	count   sql.NullInt64
+	dest    []any
 }
 
 func (r *countedRow) Scan(dest ...any) error {
-	r.dest = append(append(r.dest[:0], r.total), dest...)
-	return r.rows.Scan(r.dest...)
+	r.dest = append(append(r.dest[:0], &r.count), dest...)
+	if err := r.rows.Scan(r.dest...); err != nil {
+		return err
+	}
+	*r.total, r.missing = int(r.count.Int64), !r.count.Valid
+	return nil
 }
 
 // ValuesList renders the VALUES rows of a multi-row INSERT: "($1, …, $cols), (…)" for rows rows,
