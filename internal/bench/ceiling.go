@@ -19,8 +19,8 @@ import (
 	"github.com/bursar/bursar/internal/store/sqlstore"
 )
 
-// The ceiling server (`bursar bench-ceiling`) answers the routes of the read scenarios, and of
-// create-transaction and transfer, over a Bursar database with the bare stack the targets of
+// The ceiling server (`bursar bench-ceiling`) answers the routes of the budgets list and detail,
+// the pages of cash flows and transactions, create-transaction and transfer, over a Bursar database with the bare stack the targets of
 // issue 6 were set against: net/http, an HS256 verify of the bearer token, one indexed statement
 // per page (two for the transactions: the business of the caller, then the page), a write as one
 // UPDATE per account and one INSERT in one transaction, and encoding/json; no validation beyond
@@ -67,6 +67,8 @@ func ServeCeiling(ctx context.Context, cfg CeilingConfig, ready func(addr string
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
 	})
+	mux.HandleFunc("GET /budgets/", c.budgets)
+	mux.HandleFunc("GET /budgets/{id}/", c.budget)
 	mux.HandleFunc("GET /cash-flows/", c.cashFlows)
 	mux.HandleFunc("GET /finance/transactions", c.transactions)
 	mux.HandleFunc("POST /finance/transactions", c.createTransaction)
@@ -114,6 +116,108 @@ func (c *ceiling) user(w http.ResponseWriter, r *http.Request) string {
 		return ""
 	}
 	return claims.UserID
+}
+
+type ceilingBudget struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// budgets is GET /budgets/: the budgets the caller created or has a share on, and their count.
+func (c *ceiling) budgets(w http.ResponseWriter, r *http.Request) {
+	uid := c.user(w, r)
+	if uid == "" {
+		return
+	}
+	const visible = `(SELECT id FROM budgets WHERE creator_id = $1 UNION ALL SELECT budget_id FROM budget_shares WHERE user_id = $1)`
+	rows, err := c.db.QueryContext(r.Context(), `SELECT b.id, b.name, b.description,
+		(SELECT COUNT(*) FROM budgets WHERE id IN `+visible+`)
+		FROM budgets b WHERE b.id IN `+visible+` ORDER BY b.id DESC LIMIT `+strconv.Itoa(c.size), uid)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	var out struct {
+		Count   int64           `json:"count"`
+		Results []ceilingBudget `json:"results"`
+	}
+	out.Results = make([]ceilingBudget, 0, 8)
+	for rows.Next() {
+		var b ceilingBudget
+		if err := rows.Scan(&b.ID, &b.Name, &b.Description, &out.Count); err != nil {
+			rows.Close()
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		out.Results = append(out.Results, b)
+	}
+	c.finish(w, rows, &out)
+}
+
+type ceilingShare struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+	Role     int    `json:"role"`
+}
+
+// budget is GET /budgets/{id}/: a budget the caller sees, its creator, its shares and its stored
+// totals, in one statement (a row per share).
+func (c *ceiling) budget(w http.ResponseWriter, r *http.Request) {
+	uid := c.user(w, r)
+	if uid == "" {
+		return
+	}
+	rows, err := c.db.QueryContext(r.Context(), `SELECT b.id, b.name, b.description, u.id, COALESCE(u.username, ''),
+		COALESCE(u.email, ''), b.incomes, b.expenses, sh.id, COALESCE(su.username, ''), sh.role
+		FROM budgets b JOIN users u ON u.id = b.creator_id
+		LEFT JOIN budget_shares sh ON sh.budget_id = b.id LEFT JOIN users su ON su.id = sh.user_id
+		WHERE b.id = $2 AND (b.creator_id = $1 OR EXISTS (SELECT 1 FROM budget_shares v WHERE v.budget_id = b.id AND v.user_id = $1))
+		ORDER BY sh.id DESC`, uid, r.PathValue("id"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	var out struct {
+		ceilingBudget
+		Creator struct {
+			ID       string `json:"id"`
+			Username string `json:"username"`
+			Email    string `json:"email"`
+		} `json:"creator"`
+		Shares []ceilingShare `json:"shares"`
+		Totals struct {
+			Incomes  string `json:"incomes"`
+			Expenses string `json:"expenses"`
+			Total    string `json:"total"`
+		} `json:"total_balance"`
+	}
+	out.Shares = []ceilingShare{}
+	found := false
+	for rows.Next() {
+		var inc, exp int64
+		var shID sql.NullString
+		var sh ceilingShare
+		var role sql.NullInt64
+		if err := rows.Scan(&out.ID, &out.Name, &out.Description, &out.Creator.ID, &out.Creator.Username,
+			&out.Creator.Email, &inc, &exp, &shID, &sh.Username, &role); err != nil {
+			rows.Close()
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		found = true
+		out.Totals.Incomes, out.Totals.Expenses = money.Cents(inc).String(), money.Cents(exp).String()
+		out.Totals.Total = money.Cents(inc - exp).String()
+		if shID.Valid {
+			sh.ID, sh.Role = shID.String, int(role.Int64)
+			out.Shares = append(out.Shares, sh)
+		}
+	}
+	if err := rows.Err(); err == nil && !found {
+		http.Error(w, `{"error":"not found"}`, http.StatusNotFound)
+		return
+	}
+	c.finish(w, rows, &out)
 }
 
 type ceilingFlow struct {
