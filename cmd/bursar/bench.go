@@ -34,11 +34,12 @@ func runBenchCeiling(ctx context.Context, args []string, getenv func(string) str
 	fs.StringVar(&cfg.Secret, "secret", getenv("BURSAR_SECRET"), "the measured server's BURSAR_SECRET (unset: the one kept in the database)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: bursar bench-ceiling [flags]\n\n"+
-			"Serves GET /healthz, /budgets/, /budgets/{id}/, /cash-flows/?budget= and /finance/transactions, and POST\n"+
-			"/finance/transactions, over a Bursar database with the bare stack (HS256 verify, one indexed statement, encoding/json; no validation,\n"+
-			"logging, authorization or sessions), so that `bursar bench --target` can measure the ceiling beside the\n"+
-			"product. A measuring instrument for a scratch database only: it shows any budget to any signed token,\n"+
-			"and its writes skip the hourly counts Bursar keeps.\n\nflags:")
+			"Serves GET /healthz, /budgets/, /budgets/{id}/, /cash-flows/?budget= and /finance/transactions, and\n"+
+			"POST /finance/transactions, over a Bursar database with the bare stack (HS256 verify, one indexed\n"+
+			"statement, encoding/json; no validation, logging, authorization or sessions), so that\n"+
+			"`bursar bench --target` can measure the ceiling beside the product. A measuring instrument for a\n"+
+			"scratch database only: it shows any budget to any signed token, and its writes skip the hourly\n"+
+			"counts Bursar keeps.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
