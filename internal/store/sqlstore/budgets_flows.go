@@ -116,10 +116,15 @@ func (db *DB) CreateCashFlow(ctx context.Context, f *budgets.CashFlow) error {
 		WHERE id = $2 AND incomes + $9 BETWEEN $12 AND $11 AND expenses + $10 BETWEEN $12 AND $11`
 	var n int64
 	if db.dialect.engine == Postgres && db.tx == nil {
-		err := db.write().QueryRowContext(ctx, `WITH u AS (`+bounded+` RETURNING id),
+		leave, err := db.gate.enter(ctx, f.BudgetID) // the budget's row is hot: queue here (rowgate.go)
+		if err != nil {
+			return fmt.Errorf("create cash flow: %w", err)
+		}
+		err = db.write().QueryRowContext(ctx, `WITH u AS (`+bounded+` RETURNING id),
 			i AS (INSERT INTO cash_flows (id, budget_id, category_id, name, description, amount, type, created_at)
 				SELECT $1, u.id, $3, $4, $5, CAST($6 AS BIGINT), CAST($7 AS SMALLINT), CAST($8 AS BIGINT) FROM u RETURNING 1)
 			SELECT count(*) FROM i`, args...).Scan(&n)
+		leave()
 		if err != nil {
 			return fmt.Errorf("create cash flow: %w", flowErr(err))
 		}

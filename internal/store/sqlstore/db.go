@@ -65,6 +65,8 @@ type pools struct {
 	sessions *sessionCache
 	// stopListen ends the PostgreSQL listener that keeps sessions current, and waits for it
 	stopListen func()
+	// gate queues this process's writers of a hot row (rowgate.go; PostgreSQL only, nil on SQLite)
+	gate *rowGate
 }
 
 // DB is the store. Outside a transaction reads use the reader pool and writes the writer; inside
@@ -109,7 +111,7 @@ func openPostgres(dsn string) (*pools, error) {
 	w.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
 	w.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
 	return &pools{w: w, r: w, dialect: dialect{engine: Postgres, forUpdate: " FOR NO KEY UPDATE"},
-		sessions: newSessionCache(false)}, nil
+		sessions: newSessionCache(false), gate: newRowGate()}, nil
 }
 
 // SQLitePath returns the file path a SQLite DSN names.

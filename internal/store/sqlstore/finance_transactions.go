@@ -95,6 +95,19 @@ var errNotRecorded = errors.New("transaction not recorded")
 // after the commit, a concurrent delete could already have removed it, and a transaction that
 // was recorded would be answered 404 (the invariant simulation caught that).
 func (db *DB) RecordFinanceTransactions(ctx context.Context, legs ...*finance.Transaction) (*finance.Transaction, error) {
+	if db.tx == nil {
+		// This process's writers of these accounts queue here (rowgate.go), before taking a
+		// connection or any lock; not inside a caller's transaction, which may hold row locks.
+		accounts := make([]string, len(legs))
+		for i, l := range legs {
+			accounts[i] = l.Account.ID
+		}
+		leave, err := db.gate.enter(ctx, accounts...)
+		if err != nil {
+			return nil, fmt.Errorf("record transaction: %w", err)
+		}
+		defer leave()
+	}
 	if len(legs) == 1 && db.dialect.engine == Postgres && db.tx == nil {
 		return db.recordOne(ctx, legs[0], FinanceHour(legs[0].Timestamp))
 	}
