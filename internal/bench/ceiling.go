@@ -134,25 +134,9 @@ func (c *ceiling) budgets(w http.ResponseWriter, r *http.Request) {
 	rows, err := c.db.QueryContext(r.Context(), `SELECT b.id, b.name, b.description,
 		(SELECT COUNT(*) FROM budgets WHERE id IN `+visible+`)
 		FROM budgets b WHERE b.id IN `+visible+` ORDER BY b.id DESC LIMIT `+strconv.Itoa(c.size), uid)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	var out struct {
-		Count   int64           `json:"count"`
-		Results []ceilingBudget `json:"results"`
-	}
-	out.Results = make([]ceilingBudget, 0, 8)
-	for rows.Next() {
-		var b ceilingBudget
-		if err := rows.Scan(&b.ID, &b.Name, &b.Description, &out.Count); err != nil {
-			rows.Close()
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		out.Results = append(out.Results, b)
-	}
-	c.finish(w, rows, &out)
+	writePage(c, w, rows, err, func(rows *sql.Rows, count *int64) (b ceilingBudget, err error) {
+		return b, rows.Scan(&b.ID, &b.Name, &b.Description, count)
+	})
 }
 
 type ceilingShare struct {
@@ -238,31 +222,18 @@ func (c *ceiling) cashFlows(w http.ResponseWriter, r *http.Request) {
 	rows, err := c.db.QueryContext(r.Context(), `SELECT f.id, f.budget_id, f.category_id, f.name, f.description,
 		f.amount, f.type, (SELECT b.cash_flow_count FROM budgets b WHERE b.id = $1)
 		FROM cash_flows f WHERE f.budget_id = $1 ORDER BY f.id DESC LIMIT `+strconv.Itoa(c.size), r.URL.Query().Get("budget"))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	var out struct {
-		Count   int64         `json:"count"`
-		Results []ceilingFlow `json:"results"`
-	}
-	out.Results = make([]ceilingFlow, 0, c.size)
-	for rows.Next() {
-		var f ceilingFlow
+	writePage(c, w, rows, err, func(rows *sql.Rows, count *int64) (f ceilingFlow, err error) {
 		var cat sql.NullString
 		var amount int64
-		if err := rows.Scan(&f.ID, &f.Budget, &cat, &f.Name, &f.Description, &amount, &f.Type, &out.Count); err != nil {
-			rows.Close()
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
+		if err := rows.Scan(&f.ID, &f.Budget, &cat, &f.Name, &f.Description, &amount, &f.Type, count); err != nil {
+			return f, err
 		}
 		if cat.Valid {
 			f.Category = &cat.String
 		}
 		f.Amount = money.Cents(amount).String()
-		out.Results = append(out.Results, f)
-	}
-	c.finish(w, rows, &out)
+		return f, nil
+	})
 }
 
 type ceilingRef struct {
@@ -305,25 +276,13 @@ func (c *ceiling) transactions(w http.ResponseWriter, r *http.Request) {
 		LEFT JOIN finance_categories c ON c.id = t.category_id
 		LEFT JOIN contacts ct ON ct.id = t.contact_id
 		ORDER BY t.created_at DESC, t.id DESC`, biz)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	var out struct {
-		Count   int64                `json:"count"`
-		Results []ceilingTransaction `json:"results"`
-	}
-	out.Results = make([]ceilingTransaction, 0, c.size)
-	for rows.Next() {
-		var t ceilingTransaction
+	writePage(c, w, rows, err, func(rows *sql.Rows, count *int64) (t ceilingTransaction, err error) {
 		var catID, catName, ctID, ctName, payment, linked sql.NullString
 		var amount, created int64
-		err := rows.Scan(&t.ID, &t.Type, &amount, &t.Description, &t.Account.ID, &t.Account.Name, &catID, &catName,
-			&ctID, &ctName, &t.Operator.ID, &t.Operator.Name, &payment, &linked, &created, &out.Count)
+		err = rows.Scan(&t.ID, &t.Type, &amount, &t.Description, &t.Account.ID, &t.Account.Name, &catID, &catName,
+			&ctID, &ctName, &t.Operator.ID, &t.Operator.Name, &payment, &linked, &created, count)
 		if err != nil {
-			rows.Close()
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
+			return t, err
 		}
 		if catID.Valid {
 			t.Category = &ceilingRef{catID.String, catName.String}
@@ -338,9 +297,8 @@ func (c *ceiling) transactions(w http.ResponseWriter, r *http.Request) {
 			t.Linked = &linked.String
 		}
 		t.Amount, t.Timestamp = money.Cents(amount).String(), stamp(created)
-		out.Results = append(out.Results, t)
-	}
-	c.finish(w, rows, &out)
+		return t, nil
+	})
 }
 
 // createTransaction is POST /finance/transactions: a credit, a debit or a transfer recorded with
@@ -432,6 +390,31 @@ func (c *ceiling) createTransaction(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	_ = json.NewEncoder(w).Encode(map[string]any{"transaction": map[string]string{"id": legs[0].id}})
+}
+
+// writePage answers {"count", "results"}: the rows of a page query, each scanned by scan (which
+// also scans the count every row carries); a query or scan error answers 500.
+func writePage[T any](c *ceiling, w http.ResponseWriter, rows *sql.Rows, err error,
+	scan func(rows *sql.Rows, count *int64) (T, error)) {
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	defer rows.Close()
+	var out struct {
+		Count   int64 `json:"count"`
+		Results []T   `json:"results"`
+	}
+	out.Results = make([]T, 0, c.size)
+	for rows.Next() {
+		v, err := scan(rows, &out.Count)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		out.Results = append(out.Results, v)
+	}
+	c.finish(w, rows, &out)
 }
 
 // finish checks the rows' error and writes v as JSON.
