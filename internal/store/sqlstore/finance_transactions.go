@@ -162,7 +162,7 @@ func (db *DB) insertReadBack(ctx context.Context, legs []*finance.Transaction) (
 func (db *DB) recordOne(ctx context.Context, t *finance.Transaction, hour int64) (*finance.Transaction, error) {
 	out, err := scanFinTransaction(db.write().QueryRowContext(ctx, `WITH a AS (UPDATE finance_accounts
 			SET balance = balance + $10, transaction_count = transaction_count + 1
-			WHERE id = $3 AND balance + $10 BETWEEN $15 AND $16 RETURNING id, name),
+			WHERE id = $3 AND balance + $10 BETWEEN $15 AND $16 RETURNING id),
 		t AS (INSERT INTO finance_transactions (id, business_id, account_id, category_id, contact_id, operator_id,
 				payment_id, linked_id, type, amount, amount_text, description, search_key, created_at)
 			SELECT $1, $2, a.id, $4, $5, $6, $7, $8, $9, CAST($10 AS BIGINT), $11, $12, $13, CAST($14 AS BIGINT)
