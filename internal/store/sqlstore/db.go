@@ -67,6 +67,8 @@ type pools struct {
 	stopListen func()
 	// gate queues this process's writers of a hot row (rowgate.go; PostgreSQL only, nil on SQLite)
 	gate *rowGate
+	// batch records this process's concurrent writes of the same accounts together (recordbatch.go)
+	batch *recordBatcher
 }
 
 // DB is the store. Outside a transaction reads use the reader pool and writes the writer; inside
@@ -111,7 +113,7 @@ func openPostgres(dsn string) (*pools, error) {
 	w.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
 	w.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
 	return &pools{w: w, r: w, dialect: dialect{engine: Postgres, forUpdate: " FOR NO KEY UPDATE"},
-		sessions: newSessionCache(false), gate: newRowGate()}, nil
+		sessions: newSessionCache(false), gate: newRowGate(), batch: newRecordBatcher()}, nil
 }
 
 // SQLitePath returns the file path a SQLite DSN names.
@@ -148,7 +150,7 @@ func openSQLite(dsn string) (*pools, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
 	return &pools{w: w, r: r, dialect: dialect{engine: SQLite}, wc: newStmtCache(w), rc: newStmtCache(r),
-		sessions: newSessionCache(true)}, nil
+		sessions: newSessionCache(true), batch: newRecordBatcher()}, nil
 }
 
 // readerConns sizes the SQLite reader pool: at least 8, 2 per core above 4 cores. Readers run

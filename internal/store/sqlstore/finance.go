@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,9 +96,16 @@ func (db *DB) AllFinanceAccounts(ctx context.Context, businessID string) ([]fina
 // the balance stays within ±money.Limit, in one statement: the row is locked from here to the
 // end of the transaction, so callers run it last (conventions S21).
 func (db *DB) AddFinanceBalance(ctx context.Context, accountID string, delta money.Cents, count int) (bool, error) {
+	return db.addBalance(ctx, accountID, delta, delta, delta, count)
+}
+
+// addBalance is AddFinanceBalance for the moves of a batch (recordbatch.go), whose running totals
+// range over [lo, hi]: the balance plus each of them must stay within ±money.Limit. For one
+// move lo and hi are delta.
+func (db *DB) addBalance(ctx context.Context, accountID string, delta, lo, hi money.Cents, count int) (bool, error) {
 	res, err := db.write().ExecContext(ctx, `UPDATE finance_accounts SET balance = balance + $2,
-		transaction_count = transaction_count + $5 WHERE id = $1 AND balance + $2 BETWEEN $3 AND $4`,
-		accountID, int64(delta), -int64(money.Limit), int64(money.Limit), count)
+		transaction_count = transaction_count + $5 WHERE id = $1 AND balance + $3 >= $6 AND balance + $4 <= $7`,
+		accountID, int64(delta), int64(lo), int64(hi), count, -int64(money.Limit), int64(money.Limit))
 	if err != nil {
 		return false, fmt.Errorf("add to balance of %s: %w", accountID, err)
 	}
@@ -109,21 +117,29 @@ func (db *DB) AddFinanceBalance(ctx context.Context, accountID string, delta mon
 }
 
 // MoveFinanceAccount implements finance.Store. On PostgreSQL, when the times share one hour
-// (always, but for a transaction moved within an account), the balance, the counts and the
-// hour's count change in one statement: the account's row lock, taken by the UPDATE, is then
-// held for that statement and the commit only, and a hot account's writers queue for one round
-// trip, not two. SQLite runs in process and takes the two statements.
+// (always, but for a transaction moved within an account, or a batch that spans an hour's
+// end), the balance, the counts and the hour's count change in one statement: the account's
+// row lock, taken by the UPDATE, is then held for that statement and the commit only, and a
+// hot account's writers queue for one round trip, not two. SQLite runs in process and takes
+// the two statements.
 func (db *DB) MoveFinanceAccount(ctx context.Context, businessID, accountID string, delta money.Cents, at []time.Time, sign int) (bool, error) {
+	return db.moveAccount(ctx, businessID, accountID, delta, delta, delta, at, sign)
+}
+
+// moveAccount is MoveFinanceAccount for the moves of a batch, whose running totals range over
+// [lo, hi] (addBalance).
+func (db *DB) moveAccount(ctx context.Context, businessID, accountID string, delta, lo, hi money.Cents, at []time.Time, sign int) (bool, error) {
 	count := sign * len(at)
 	if db.dialect.engine == Postgres && len(at) > 0 && sameHour(at) {
 		res, err := db.write().ExecContext(ctx, `WITH a AS (UPDATE finance_accounts
 			SET balance = balance + $2, transaction_count = transaction_count + $5
-			WHERE id = $1 AND balance + $2 BETWEEN $3 AND $4 RETURNING id)
+			WHERE id = $1 AND balance + $3 >= $8 AND balance + $4 <= $9 RETURNING id)
 		INSERT INTO finance_transaction_hours (account_id, business_id, hour, transaction_count)
 			SELECT a.id, $6, $7, $5 FROM a
 		ON CONFLICT (account_id, hour) DO UPDATE
 			SET transaction_count = finance_transaction_hours.transaction_count + excluded.transaction_count`,
-			accountID, int64(delta), -int64(money.Limit), int64(money.Limit), count, businessID, FinanceHour(at[0]))
+			accountID, int64(delta), int64(lo), int64(hi), count, businessID, FinanceHour(at[0]),
+			-int64(money.Limit), int64(money.Limit))
 		if err != nil {
 			return false, fmt.Errorf("move account %s: %w", accountID, err)
 		}
@@ -133,12 +149,23 @@ func (db *DB) MoveFinanceAccount(ctx context.Context, businessID, accountID stri
 		}
 		return n == 1, nil
 	}
-	ok, err := db.AddFinanceBalance(ctx, accountID, delta, count)
+	ok, err := db.addBalance(ctx, accountID, delta, lo, hi, count)
 	if err != nil || !ok {
 		return false, err
 	}
+	// one upsert per hour the times fall in, in order
+	hours := map[int64]int{}
+	var first []time.Time
 	for _, t := range at {
-		if err := db.AddFinanceHourCount(ctx, businessID, accountID, t, sign); err != nil {
+		h := FinanceHour(t)
+		if hours[h] == 0 {
+			first = append(first, t)
+		}
+		hours[h]++
+	}
+	slices.SortFunc(first, time.Time.Compare)
+	for _, t := range first {
+		if err := db.AddFinanceHourCount(ctx, businessID, accountID, t, sign*hours[FinanceHour(t)]); err != nil {
 			return false, err
 		}
 	}

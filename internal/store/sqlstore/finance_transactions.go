@@ -96,27 +96,25 @@ var errNotRecorded = errors.New("transaction not recorded")
 // was recorded would be answered 404 (the invariant simulation caught that).
 func (db *DB) RecordFinanceTransactions(ctx context.Context, legs ...*finance.Transaction) (*finance.Transaction, error) {
 	if db.tx == nil {
-		// This process's writers of these accounts queue here (rowgate.go), before taking a
-		// connection or any lock; not inside a caller's transaction, which may hold row locks.
-		accounts := make([]string, len(legs))
-		for i, l := range legs {
-			accounts[i] = l.Account.ID
-		}
-		leave, err := db.gate.enter(ctx, accounts...)
-		if err != nil {
-			return nil, fmt.Errorf("record transaction: %w", err)
-		}
-		defer leave()
+		// This process's concurrent calls for the same accounts are recorded together
+		// (recordbatch.go); not inside a caller's transaction, which may hold row locks.
+		return db.batch.record(ctx, db, legs)
 	}
+	return db.recordLegs(ctx, legs)
+}
+
+// recordLegs is RecordFinanceTransactions of one call, alone.
+func (db *DB) recordLegs(ctx context.Context, legs []*finance.Transaction) (*finance.Transaction, error) {
 	if len(legs) == 1 && db.dialect.engine == Postgres && db.tx == nil {
 		return db.recordOne(ctx, legs[0], FinanceHour(legs[0].Timestamp))
 	}
 	var out *finance.Transaction
 	err := db.InTx(ctx, func(tx *DB) error {
-		var err error
-		if out, err = tx.insertReadBack(ctx, legs); err != nil {
+		rows, err := tx.insertReadBack(ctx, legs)
+		if err != nil {
 			return err
 		}
+		out = rows[legs[0].ID]
 		for _, m := range finance.MovesOf(legs, 1) {
 			ok, err := tx.MoveFinanceAccount(ctx, legs[0].BusinessID, m.AccountID, m.Delta, m.At, 1)
 			if err == nil && !ok {
@@ -134,24 +132,44 @@ func (db *DB) RecordFinanceTransactions(ctx context.Context, legs ...*finance.Tr
 	return out, err
 }
 
-// insertReadBack inserts legs and reads the first back with the names it refers to, before any
-// account is locked: the accounts' rows are locked from their moves to the commit, and nothing
-// else need wait inside that window. On PostgreSQL it is one statement.
-func (db *DB) insertReadBack(ctx context.Context, legs []*finance.Transaction) (*finance.Transaction, error) {
-	if db.dialect.engine != Postgres {
+// insertReadBack inserts legs and reads them back, by id, with the names they refer to, before
+// any account is locked: the accounts' rows are locked from their moves to the commit, and
+// nothing else need wait inside that window. On PostgreSQL it is one statement.
+func (db *DB) insertReadBack(ctx context.Context, legs []*finance.Transaction) (map[string]*finance.Transaction, error) {
+	var rows *sql.Rows
+	var err error
+	if db.dialect.engine == Postgres {
+		rows, err = db.write().QueryContext(ctx, `WITH t AS (`+finTransactionInsert(len(legs))+
+			` RETURNING *) SELECT `+finTransactionColumns+` FROM t`+finTransactionJoins, finTransactionArgs(legs)...)
+	} else {
 		if err := db.CreateFinanceTransactions(ctx, legs...); err != nil {
 			return nil, err
 		}
-		return db.FinanceTransaction(ctx, legs[0].BusinessID, legs[0].ID)
+		ids := make([]any, len(legs))
+		for i, l := range legs {
+			ids[i] = l.ID
+		}
+		rows, err = db.write().QueryContext(ctx, finTransactionSelect+` WHERE t.id IN `+ValuesList(1, len(ids), true), ids...)
 	}
-	// $1 is the first leg's id (finTransactionArgs).
-	t, err := scanFinTransaction(db.write().QueryRowContext(ctx, `WITH t AS (`+finTransactionInsert(len(legs))+
-		` RETURNING *) SELECT `+finTransactionColumns+` FROM t`+finTransactionJoins+` WHERE t.id = $1`,
-		finTransactionArgs(legs)...))
 	if err != nil {
-		return nil, fmt.Errorf("create transaction: %w", err)
+		return nil, fmt.Errorf("create transaction: %w", translate(err))
 	}
-	return &t, nil
+	defer rows.Close()
+	out := make(map[string]*finance.Transaction, len(legs))
+	for rows.Next() {
+		t, err := scanFinTransaction(rows)
+		if err != nil {
+			return nil, fmt.Errorf("create transaction: %w", err)
+		}
+		out[t.ID] = &t
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("create transaction: %w", translate(err))
+	}
+	if len(out) != len(legs) {
+		return nil, fmt.Errorf("create transaction: %d of %d rows read back", len(out), len(legs))
+	}
+	return out, nil
 }
 
 // recordOne is RecordFinanceTransactions of one leg on PostgreSQL, in one statement (data-modifying
