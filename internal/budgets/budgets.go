@@ -140,7 +140,7 @@ var ErrNoSuchCategory = errors.New("budgets: the cash flow's category does not e
 // (newest first) and its stored totals (Total left to the domain).
 type DetailRecord struct {
 	Budget  Budget
-	Creator auth.User
+	Creator auth.User // the creator's ID, Username and Email only
 	Shares  []Share
 	Totals  Totals
 }
