@@ -141,6 +141,13 @@ func serve(ctx context.Context, cfg *config.Config, db *sqlstore.DB, log *slog.L
 		ln.Close()
 		return err
 	}
+	stopPprof, err := servePprof(cfg.PprofAddr, log)
+	if err != nil {
+		ln.Close()
+		_ = stopJobs(ctx)
+		return err
+	}
+	defer stopPprof()
 	log.Info("bursar listening", "addr", "http://"+ln.Addr().String(), "version", versionString())
 	if listening != nil {
 		listening(ln.Addr().String())

@@ -40,7 +40,11 @@ func TestServeStartsAndStops(t *testing.T) {
 	t.Cleanup(func() { listening = nil })
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	env := map[string]string{"DATABASE_URL": filepath.Join(dir, "bursar.db"), "BURSAR_ADDR": "127.0.0.1:0"}
+	pprofc := make(chan string, 1)
+	pprofListening = func(a string) { pprofc <- a }
+	t.Cleanup(func() { pprofListening = nil })
+	env := map[string]string{"DATABASE_URL": filepath.Join(dir, "bursar.db"), "BURSAR_ADDR": "127.0.0.1:0",
+		"BURSAR_PPROF_ADDR": "127.0.0.1:0"}
 	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, io.Discard, io.Discard) }()
 	var addr string
 	select {
@@ -50,15 +54,22 @@ func TestServeStartsAndStops(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("server did not start")
 	}
-	for _, path := range []string{"/healthz", "/readyz"} {
-		res, err := http.Get("http://" + addr + path)
+	pprofAddr := <-pprofc // BURSAR_PPROF_ADDR: Go's profiles on their own listener, not the API's
+	for _, url := range []string{"http://" + addr + "/healthz", "http://" + addr + "/readyz",
+		"http://" + pprofAddr + "/debug/pprof/heap"} {
+		res, err := http.Get(url)
 		if err != nil {
 			t.Fatal(err)
 		}
 		res.Body.Close()
 		if res.StatusCode != http.StatusOK {
-			t.Fatalf("%s: %d", path, res.StatusCode)
+			t.Fatalf("%s: %d", url, res.StatusCode)
 		}
+	}
+	if res, err := http.Get("http://" + addr + "/debug/pprof/heap"); err != nil || res.StatusCode != http.StatusNotFound {
+		t.Fatalf("the API's listener serves profiles: %v %v", res, err)
+	} else {
+		res.Body.Close()
 	}
 	cancel()
 	select {

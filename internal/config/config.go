@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/mail"
 	"net/netip"
 	"net/url"
@@ -43,6 +44,7 @@ type Config struct {
 	SummaryAt           time.Duration // daily summary time of day in the server zone, since midnight
 	RedisURL            string        // shared rate limits when set
 	TrustedProxies      []netip.Prefix
+	PprofAddr           string // "" → no profiling listener
 }
 
 // setting is one configurable value: its flag name, environment variable, default and help.
@@ -70,6 +72,7 @@ var settings = []setting{
 	{"rate-limit-auth-hour", "BURSAR_RATE_LIMIT_AUTH_HOUR", "50", "sign-up and sign-in requests an hour per client address; 0 = off"},
 	{"redis-url", "REDIS_URL", "", "redis:// URL: rate limits shared by every instance (unset: in memory)"},
 	{"trusted-proxies", "BURSAR_TRUSTED_PROXIES", "", "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed"},
+	{"pprof-addr", "BURSAR_PPROF_ADDR", "", "address of a separate listener serving Go's profiles (/debug/pprof/) for performance work; keep it private (unset: off)"},
 	{"smtp-url", "BURSAR_SMTP_URL", "", "smtp://user:pass@host:587 (STARTTLS) or smtps://…:465 for e-mail; unset: e-mails are logged, not sent"},
 	{"mail-from", "BURSAR_MAIL_FROM", "bursar@localhost", "sender address of e-mails"},
 	{"summary-at", "BURSAR_SUMMARY_AT", "21:00", "local time (server zone) of the daily budgets summary e-mail, HH:MM"},
@@ -150,6 +153,12 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (*Config, 
 		bad("summary-at", errors.New("must be a time of day as HH:MM"))
 	} else {
 		c.SummaryAt = time.Duration(at.Hour())*time.Hour + time.Duration(at.Minute())*time.Minute
+	}
+	c.PprofAddr = get("pprof-addr")
+	if c.PprofAddr != "" {
+		if _, _, err := net.SplitHostPort(c.PprofAddr); err != nil {
+			bad("pprof-addr", errors.New("must be host:port"))
+		}
 	}
 	c.RedisURL = get("redis-url")
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {

@@ -20,7 +20,8 @@ func TestDefaults(t *testing.T) {
 		c.AccessTTL != time.Hour || c.RefreshTTL != 7*24*time.Hour || !c.RefreshRotation || c.MaxBody != 1<<20 ||
 		c.Argon.MemoryKiB != 19456 || c.Argon.Time != 2 || c.Argon.Threads != 1 || c.Secret != "" ||
 		c.SummaryAt != 21*time.Hour || c.MailFrom != "bursar@localhost" || c.SMTPURL != "" ||
-		c.RateLimitMinute != 60 || c.RateLimitDay != 1000 || c.RateLimitAuthMinute != 10 || c.RateLimitAuthHour != 50 {
+		c.RateLimitMinute != 60 || c.RateLimitDay != 1000 || c.RateLimitAuthMinute != 10 || c.RateLimitAuthHour != 50 ||
+		c.PprofAddr != "" {
 		t.Fatalf("defaults = %+v", c)
 	}
 }
@@ -53,6 +54,7 @@ func TestInvalidSettingsNameTheVariable(t *testing.T) {
 		"BURSAR_SUMMARY_AT":        {"BURSAR_SUMMARY_AT": "25:00"},
 		"REDIS_URL":                {"REDIS_URL": "localhost:6379"},
 		"BURSAR_TRUSTED_PROXIES":   {"BURSAR_TRUSTED_PROXIES": "10.0.0.0/33"},
+		"BURSAR_PPROF_ADDR":        {"BURSAR_PPROF_ADDR": "6060"},
 		"BURSAR_RATE_LIMIT_MINUTE": {"BURSAR_RATE_LIMIT_MINUTE": "-1"},
 		"BURSAR_ARGON2_MEMORY_KIB": {"BURSAR_ARGON2_THREADS": "4", "BURSAR_ARGON2_MEMORY_KIB": "8"},
 	}
