@@ -180,6 +180,8 @@ func TestFinanceSpanCounts(t *testing.T) {
 			{t0.Add(90 * time.Minute), t0.Add(100 * time.Minute)},                          // within an hour
 			{t0.Add(90 * time.Minute), t0.Add(150 * time.Minute)},                          // across one hour boundary
 			{t0.Add(30 * time.Minute), t0.Add(31 * time.Hour)},                             // partial hours at both ends
+			{t0.Add(30 * time.Minute), t0.Add(24 * time.Hour)},                             // a partial first hour only
+			{t0, t0.Add(24*time.Hour + 30*time.Minute)},                                    // a partial last hour only
 			{t0.Add(5 * time.Hour), t0.Add(5 * time.Hour)},                                 // empty
 		}
 		for range 20 {

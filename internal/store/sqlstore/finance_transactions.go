@@ -328,7 +328,17 @@ func finTransactionCount(businessID string, accountIDs []string, span *business.
 	}
 	n := len(args)
 	args = append(args, first, last)
-	hours := fmt.Sprintf(`(SELECT COALESCE(SUM(h.transaction_count), 0) FROM finance_transaction_hours h
+	sum := fmt.Sprintf(`(SELECT COALESCE(SUM(h.transaction_count), 0) FROM finance_transaction_hours h
 		WHERE h.business_id = $1%s AND h.hour >= $%d AND h.hour < $%d)`, in("h.account_id"), n+1, n+2)
-	return `SELECT CAST(` + hours + ` + ` + rows(from, first) + ` + ` + rows(last, to) + ` AS BIGINT)`, args
+	// The partial hours' rows only when there are any: a span of local days is whole hours in
+	// most zones, and with the two empty probes PostgreSQL judged the prepared statement's
+	// generic plan too dear and planned it anew on every call (0.29 against 0.11 ms a count at
+	// 1,000,000 rows; issue 6).
+	if from < first {
+		sum += ` + ` + rows(from, first)
+	}
+	if last < to {
+		sum += ` + ` + rows(last, to)
+	}
+	return `SELECT CAST(` + sum + ` AS BIGINT)`, args
 }
