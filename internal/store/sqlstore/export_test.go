@@ -17,3 +17,6 @@ func (db *DB) RecordBatches() (batches, calls int64) {
 	defer db.batch.mu.Unlock()
 	return db.batch.batches, db.batch.grouped
 }
+
+// WaitFor is waitFor (sessioncache_test.go) for the external tests.
+var WaitFor = waitFor

@@ -58,7 +58,7 @@ func recordQueued(t *testing.T, db *sqlstore.DB, accounts []string, calls [][]*f
 		})
 		// in order: calls[0] is taken first, alone, and waits for the test's transaction; the
 		// others queue behind it in the order of calls
-		waitUntil(t, "the call to queue", func() bool { return db.RecordPending() == i+1 })
+		sqlstore.WaitFor(t, "the call to queue", func() bool { return db.RecordPending() == i+1 })
 	}
 	if whileQueued != nil {
 		whileQueued()
@@ -67,16 +67,6 @@ func recordQueued(t *testing.T, db *sqlstore.DB, accounts []string, calls [][]*f
 	bizOK(t, <-done)
 	wg.Wait()
 	return out
-}
-
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(2 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("waited 10 s for %s", what)
 }
 
 // TestRecordBatches: concurrent records of the same accounts are grouped into one transaction
@@ -204,7 +194,7 @@ func TestRecordBatches(t *testing.T) {
 		balBefore, countBefore := state(a)
 		results := recordQueued(t, db, []string{a.ID}, mixed, ctxOf, func() {
 			cancel()
-			waitUntil(t, "the cancelled call to leave the queue", func() bool { return db.RecordPending() < len(mixed) })
+			sqlstore.WaitFor(t, "the cancelled call to leave the queue", func() bool { return db.RecordPending() < len(mixed) })
 		})
 		for i, r := range results {
 			switch i {
