@@ -298,3 +298,19 @@ func TestWaitingHashGivesUpWithItsContext(t *testing.T) {
 		t.Fatal("VerifyContext still waiting 5 s after the slots freed")
 	}
 }
+
+// TestHashCollectsItsMemory: a hash's Argon2id block (MemoryKiB) does not outlive the call, so
+// that a burst of sign-ins does not pile such blocks up in the heap until the next collection
+// (issue 6: the server's RSS under sign-in load).
+func TestHashCollectsItsMemory(t *testing.T) {
+	p := Params{MemoryKiB: 16 * 1024, Time: 1, Threads: 1}
+	mustHash(t, "warm", p)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	mustHash(t, "Plenty-of-42-entropy", p)
+	runtime.ReadMemStats(&after)
+	if grown := int64(after.HeapAlloc) - int64(before.HeapAlloc); grown > 4<<20 {
+		t.Fatalf("the heap holds %d MiB more after a hash of 16 MiB: its block is left for a later collection", grown>>20)
+	}
+}
