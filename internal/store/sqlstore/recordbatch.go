@@ -33,8 +33,8 @@ import (
 type recordBatcher struct {
 	mu     sync.Mutex
 	queues map[string]*recordQueue
-	// batches and grouped count the batches of more than one call and the calls in them (tests
-	// and the bench read them to see that grouping happens)
+	// batches and grouped count the batches of more than one call and the calls in them
+	// (TestRecordBatches reads them, through export_test.go, to see that grouping happens)
 	batches, grouped int64
 }
 
